@@ -1,3 +1,4 @@
+export type { SourceRow } from './arrow-rows.js';
 export {
   type Filter,
   type FilterValue,
@@ -17,3 +18,19 @@ export {
   type LookupStats,
 } from './lookup.js';
 export { type CacheStats, LruCache } from './lru-cache.js';
+export { fetchQueryPlan, type QueryPlan, type QueryPlanRequest } from './query-plan.js';
+export { type ScanSplit, scanSplits } from './scan-splits.js';
+export { type ScanColumn, ScanError } from './scanner-client.js';
+export {
+  createSource,
+  type ScanOptions,
+  type ScanPlan,
+  type Source,
+  type SourceBatch,
+  type SourceStats,
+} from './source.js';
+export {
+  type ResolvedSourceOptions,
+  type SourceOptions,
+  SourceOptionsSchema,
+} from './source-options.js';

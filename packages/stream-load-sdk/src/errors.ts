@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'SR_ALTER_FAILED',
   'SR_TYPE',
   'SR_INVALID_NAME',
+  // @srconnect/source
+  'SR_SCAN',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -31,6 +31,8 @@ export interface Emulator {
   readonly users: readonly { readonly name: string; readonly password: string }[];
   /** Fault injection for tests. */
   readonly faults: FaultController;
+  /** Scan contexts the BE scanner holds now (opened and not yet closed or expired): lets tests see leaks. */
+  openScanContexts(): number;
   /** Runs one pass of the transaction sweeper now (timeouts, label retention). */
   sweep(): Promise<void>;
   /** Stops every listener and closes the storage. */
@@ -130,6 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       mysqlUrl: `mysql://${encodeURIComponent(firstUser!)}@${o.host}:${mysql.port}`,
       users: [...o.users].map(([name, password]) => ({ name, password })),
       faults: ctx.faults,
+      openScanContexts: () => scanner.contexts.size,
       sweep,
       close: async () => {
         if (closed) return;

@@ -61,6 +61,11 @@ export class ScanContexts {
   readonly #store: Store;
   readonly #options: ScanContextOptions;
   readonly #contexts = new Map<string, ScanContext>();
+
+  /** Open scan contexts (opened, not yet closed or expired). */
+  get size(): number {
+    return this.#contexts.size;
+  }
   #closed = false;
 
   constructor(store: Store, options: ScanContextOptions) {
