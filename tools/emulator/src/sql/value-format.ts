@@ -53,6 +53,16 @@ export function needsJsFormat(t: ColumnType): boolean {
   );
 }
 
+/** The shortest decimal that is the same float32 (StarRocks prints FLOAT 1.1 as `1.1`, whatever its double widening). */
+function shortestFloat32(n: number): number {
+  const f = Math.fround(n);
+  for (let p = 1; p < 9; p++) {
+    const d = Number(f.toPrecision(p));
+    if (Math.fround(d) === f) return d;
+  }
+  return Number(f.toPrecision(9));
+}
+
 /** Formats a rendered value (text) for types whose StarRocks form differs from DuckDB's. */
 export function formatValue(t: ColumnType, text: string): string {
   switch (t.kind) {
@@ -61,7 +71,7 @@ export function formatValue(t: ColumnType, text: string): string {
       const n = Number(text);
       if (Number.isNaN(n)) return 'nan';
       if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
-      return t.kind === 'FLOAT' ? String(Math.fround(n) === n ? n : Number(n.toPrecision(7))) : String(n);
+      return t.kind === 'FLOAT' ? String(shortestFloat32(n)) : String(n);
     }
     case 'JSON':
       return jsonText(parseJsonExact(text));

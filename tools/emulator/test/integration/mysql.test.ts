@@ -164,6 +164,25 @@ describe('tables and metadata (§7.1–§7.4)', () => {
     await conn.query(`CREATE TABLE ${db}.alltypes ${ALL_TYPES}`);
   });
 
+  it('prints FLOAT as the shortest decimal of the float32 (1.1, not 1.100000023841858)', async () => {
+    await conn.query(
+      `CREATE TABLE ${db}.floats (k INT NOT NULL, f FLOAT) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) ${ONE_BUCKET}`,
+    );
+    const r = await streamLoad(
+      emu,
+      db,
+      'floats',
+      { column_separator: ',' },
+      '1,1.1\n2,0.3\n3,-3.4028234e38\n4,16777217',
+    );
+    expect(r.json.Status, r.body).toBe('Success');
+    const [rows] = await conn.query({
+      sql: `SELECT k, f FROM ${db}.floats ORDER BY k`,
+      typeCast: (field, next) => (field.name === 'f' ? field.string() : next()),
+    });
+    expect((rows as { f: string }[]).map((r) => r.f)).toEqual(['1.1', '0.3', '-3.4028235e+38', '16777216']);
+  });
+
   it('lists tables in SHOW TABLES (column Tables_in_<db>)', async () => {
     const rows = await q(conn, `SHOW TABLES FROM ${db}`);
     expect(Object.keys(rows[0]!)).toEqual([`Tables_in_${db}`]);
