@@ -1,4 +1,4 @@
-export type { SourceRow } from './arrow-rows.js';
+export { batchRows, columnReader, type SourceRow } from './arrow-rows.js';
 export {
   type Filter,
   type FilterValue,

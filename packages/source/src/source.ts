@@ -7,7 +7,7 @@ import { quoteIdentifier, renderFilter } from './filter.js';
 import { mergeReaders } from './merge-readers.js';
 import { fetchQueryPlan } from './query-plan.js';
 import { type ScanSplit, scanSplits } from './scan-splits.js';
-import { type ScanColumn, ScannerConnection } from './scanner-client.js';
+import { type ScanColumn, ScanError, ScannerConnection } from './scanner-client.js';
 import { type ResolvedSourceOptions, resolveSourceOptions, type SourceOptions } from './source-options.js';
 
 /** A planned scan: pass it (or some of its splits) to `rows`/`batches`, here or in another process. */
@@ -173,6 +173,14 @@ export function createSource(options: SourceOptions): Source {
           }
         }
       } catch (e) {
+        if (delivered && e instanceof ScanError && e.status === 'NOT_FOUND') {
+          throw new ScanError(
+            `${e.message} (the BE frees a scan context idle for keepAliveMin = ${o.keepAliveMin} min: read faster or raise keepAliveMin)`,
+            e.statusCode,
+            e.backend,
+            e.serverMessage,
+          );
+        }
         // A retry after rows went out would deliver them twice: only a split that delivered nothing restarts.
         if (delivered || attempt >= o.maxRetries || !retriable(e) || signal?.aborted) throw e;
         stats.retries++;

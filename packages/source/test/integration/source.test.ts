@@ -205,3 +205,50 @@ describe('createSource errors', () => {
     expect(emu.openScanContexts()).toBe(0);
   });
 });
+
+describe('keep-alive', () => {
+  it('a consumer that pauses past keepAliveMin gets SR_SCAN NOT_FOUND with a hint, not silent truncation', async () => {
+    // one keep-alive "minute" lasts 50 ms here
+    const fast = await startEmulator({
+      onError: () => undefined,
+      scanKeepAliveMinuteMs: 50,
+      scanContextGcIntervalMs: 20,
+    });
+    try {
+      const c = await mysql.createConnection({ host: fast.host, port: fast.queryPort, user: 'root' });
+      await c.query('CREATE DATABASE ka');
+      await c.query(
+        'CREATE TABLE ka.t (id INT NOT NULL) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id) BUCKETS 1',
+      );
+      await c.end();
+      const client = createStreamLoadClient({ feUrls: fast.feHttpUrl, user: 'root' });
+      await client.load({
+        database: 'ka',
+        table: 't',
+        body: Array.from({ length: 100 }, (_, i) => i).join('\n'),
+      });
+      await client.close();
+      const source = createSource({
+        feUrls: fast.feHttpUrl,
+        user: 'root',
+        database: 'ka',
+        table: 't',
+        batchRows: 10,
+        keepAliveMin: 1,
+      });
+      let n = 0;
+      const err = await (async () => {
+        for await (const _ of source.rows()) {
+          if (++n === 15) await new Promise((r) => setTimeout(r, 300));
+        }
+      })().catch((e) => e);
+      expect(err.code).toBe('SR_SCAN');
+      expect(err.status).toBe('NOT_FOUND');
+      expect(err.message).toMatch(/keepAliveMin = 1 min/);
+      expect(n).toBeLessThan(100);
+      await source.close();
+    } finally {
+      await fast.close();
+    }
+  });
+});
