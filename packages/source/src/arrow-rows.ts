@@ -5,6 +5,7 @@
  * `Map`, STRUCT as objects. Reads the buffers directly: no per-value Vector lookups.
  */
 import { type Data, type RecordBatch, Type } from 'apache-arrow';
+import { shortestFloat32 } from './shortest-float32.js';
 
 /** A row of a scan: column name → value (`null` for SQL NULL). */
 export type SourceRow = Record<string, unknown>;
@@ -25,16 +26,6 @@ function decimalText(words: Uint32Array, at: number, scale: number): string {
   const padded = digits.padStart(scale + 1, '0');
   const cut = padded.length - scale;
   return `${neg ? '-' : ''}${padded.slice(0, cut)}.${padded.slice(cut)}`;
-}
-
-/** The shortest decimal that rounds to the same float32 as `v` (so FLOAT 1.1 reads as 1.1, not 1.100000023841858). */
-function shortestFloat32(v: number): number {
-  if (!Number.isFinite(v) || v === 0) return v;
-  for (let p = 1; p < 9; p++) {
-    const d = Number(v.toPrecision(p));
-    if (Math.fround(d) === v) return d;
-  }
-  return Number(v.toPrecision(9));
 }
 
 /** A reader of the non-null value at logical index i of `data`. */

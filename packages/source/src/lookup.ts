@@ -1,8 +1,10 @@
-import { InvalidOptionError, StarRocksError } from '@srconnect/stream-load-sdk';
+import { NotFoundError, parseStarRocksType, type StarRocksType, TypeParseError } from '@srconnect/catalog';
+import { InvalidOptionError, ProtocolError, StarRocksError } from '@srconnect/stream-load-sdk';
 import mysql from 'mysql2/promise';
 import { z } from 'zod';
 import { quoteIdentifier } from './filter.js';
 import { type CacheStats, LruCache } from './lru-cache.js';
+import { parseTextValue } from './text-value.js';
 
 export const LookupOptionsSchema = z.strictObject({
   connection: z
@@ -38,7 +40,14 @@ export type LookupOptions = z.input<typeof LookupOptionsSchema>;
 /** A key: one value for a single key column, or an array (in `keyColumns` order) for a composite key. */
 export type LookupKey = string | number | bigint | boolean | readonly (string | number | bigint | boolean)[];
 
-/** A row as mysql2 returns it with exact numbers and dates: DECIMAL/LARGEINT/BIGINT beyond 2^53 as strings, DATE/DATETIME as text. */
+/**
+ * A row keyed by column label, with the same JS values a scan returns (see `parseTextValue`):
+ * BOOLEAN → `boolean`; TINYINT/SMALLINT/INT → `number`; BIGINT → `bigint`; LARGEINT → decimal
+ * `string`; FLOAT/DOUBLE → `number`; DECIMAL(p,s) → exact `string` with `s` fraction digits;
+ * CHAR/VARCHAR/STRING → `string`; VARBINARY → `Buffer`; DATE → `'YYYY-MM-DD'`; DATETIME →
+ * `'YYYY-MM-DD HH:MM:SS[.ffffff]'`; JSON → its text (not parsed); ARRAY → `Array`; MAP → `Map`;
+ * STRUCT → plain object (fields in declared order); SQL NULL → `null`.
+ */
 export type LookupRow = Record<string, unknown>;
 
 export interface LookupStats extends CacheStats {
@@ -46,7 +55,11 @@ export interface LookupStats extends CacheStats {
   readonly rowsFetched: number;
 }
 
-/** Point lookups by key over the MySQL protocol, batched and cached (LRU + TTL). */
+/**
+ * Point lookups by key over the MySQL protocol, batched and cached (LRU + TTL). The table's column
+ * types are read once, on first use; a column in `keyColumns` or `columns` that the table lacks
+ * fails that call with an `InvalidOptionError`, a missing table with a `NotFoundError`.
+ */
 export interface Lookup {
   get(key: LookupKey): Promise<LookupRow | null>;
   /** Rows for many keys (in the order of `keys`; null where there is none), in batched IN queries. */
@@ -68,6 +81,81 @@ function parseOptions(input: unknown) {
   return r.data;
 }
 
+const COLUMNS_SQL = `SELECT COLUMN_NAME AS name, DATA_TYPE AS data_type, COLUMN_TYPE AS column_type
+ FROM information_schema.columns WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`;
+
+interface ColumnRow {
+  readonly name: string;
+  readonly data_type: string;
+  readonly column_type: string;
+}
+
+/** What a lookup knows about its table; read once. */
+interface TableInfo {
+  /** Reads a selected column's raw text, by lower-cased column name. */
+  readonly readers: ReadonlyMap<string, (raw: Buffer) => unknown>;
+  /** Canonical text of a key value, per key column (in `keyColumns` order), for cache keys. */
+  readonly keyTexts: readonly ((value: unknown) => string)[];
+}
+
+/** The column's type, or null for one the type parser does not know (read as text). */
+function columnType(r: ColumnRow): StarRocksType | null {
+  const dataType = String(r.data_type).toLowerCase();
+  if (dataType === 'boolean') return { kind: 'BOOLEAN' };
+  if (dataType === 'bigint unsigned' || dataType === 'largeint') return { kind: 'LARGEINT' };
+  try {
+    return parseStarRocksType(String(r.column_type), { source: 'information_schema' });
+  } catch (err) {
+    if (err instanceof TypeParseError) return null;
+    throw err;
+  }
+}
+
+const INTEGER_RE = /^[+-]?\d+$/;
+const DECIMAL_RE = /^([+-]?)(\d*)(?:\.(\d*))?$/;
+const DATETIME_RE = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d*))?$/;
+
+/**
+ * One text per key value, the same for a key as given (`1`, `1n`, `'1'`, `true`, `'12.5'`) and as
+ * the server prints it (`1`, `12.50`), so fetched rows land on the cache keys they were asked for.
+ */
+function keyText(type: StarRocksType | null): (value: unknown) => string {
+  switch (type?.kind) {
+    case 'BOOLEAN':
+      return (v) =>
+        v === true || v === 1 || v === '1' ? '1' : v === false || v === 0 || v === '0' ? '0' : String(v);
+    case 'TINYINT':
+    case 'SMALLINT':
+    case 'INT':
+    case 'BIGINT':
+    case 'LARGEINT':
+      return (v) => {
+        const s = String(v).trim();
+        return INTEGER_RE.test(s) ? BigInt(s).toString() : s;
+      };
+    case 'DECIMAL':
+      return (v) => {
+        const s = String(v).trim();
+        const m = DECIMAL_RE.exec(s);
+        if (!m || (m[2] === '' && (m[3] ?? '') === '')) return s;
+        const int = m[2]!.replace(/^0+/, '') || '0';
+        const frac = (m[3] ?? '').replace(/0+$/, '');
+        const body = frac === '' ? int : `${int}.${frac}`;
+        return m[1] === '-' && body !== '0' ? `-${body}` : body;
+      };
+    case 'DATETIME':
+      return (v) => {
+        const s = String(v).trim();
+        const m = DATETIME_RE.exec(s);
+        if (!m) return s;
+        const frac = (m[3] ?? '').replace(/0+$/, '');
+        return `${m[1]} ${m[2]}${frac === '' ? '' : `.${frac}`}`;
+      };
+    default:
+      return (v) => String(v);
+  }
+}
+
 /** Creates a lookup; options are validated once (zod). */
 export function createLookup(options: LookupOptions): Lookup {
   const o = parseOptions(options);
@@ -79,17 +167,86 @@ export function createLookup(options: LookupOptions): Lookup {
     connectTimeout: o.connection.connectTimeoutMs,
     connectionLimit: o.connection.poolSize,
     ssl: o.connection.ssl as never,
-    dateStrings: true,
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-    decimalNumbers: false,
   });
   const cache = new LruCache<string, LookupRow | null>(o.cache.maxRows, o.cache.ttlMs);
+  const where = `${o.database}.${o.table}`;
   const table = `${quoteIdentifier(o.database, 'database')}.${quoteIdentifier(o.table, 'table')}`;
   const select = o.columns ? o.columns.map((c) => quoteIdentifier(c)).join(', ') : '*';
   const keyCols = o.keyColumns.map((c) => quoteIdentifier(c));
   let queries = 0;
   let rowsFetched = 0;
+
+  const run = async <T>(sql: string, values: unknown[], raw: boolean): Promise<T[]> => {
+    try {
+      const [rows] = await pool.query({
+        sql,
+        values,
+        timeout: o.queryTimeoutMs,
+        // every field as its raw text; parseTextValue reads it by the column's type
+        ...(raw ? { typeCast: (field: { buffer(): Buffer | null }) => field.buffer() } : {}),
+      });
+      return rows as T[];
+    } catch (err) {
+      throw new StarRocksError('SR_NETWORK', `lookup in ${where} failed: ${(err as Error).message}`, {
+        retriable: true,
+        cause: err,
+      });
+    }
+  };
+
+  const readTableInfo = async (): Promise<TableInfo> => {
+    const rows = await run<ColumnRow>(COLUMNS_SQL, [o.database, o.table], false);
+    if (rows.length === 0)
+      throw new NotFoundError(`Table ${where} does not exist`, 'table', {
+        database: o.database,
+        table: o.table,
+      });
+    const byName = new Map(rows.map((r) => [String(r.name).toLowerCase(), r]));
+    const column = (name: string, option: string): ColumnRow => {
+      const r = byName.get(name.toLowerCase());
+      if (r === undefined)
+        throw new InvalidOptionError(
+          `${option}: table ${where} has no column ${JSON.stringify(name)} (columns: ${rows.map((c) => c.name).join(', ')})`,
+        );
+      return r;
+    };
+    const keyTexts = o.keyColumns.map((c) => keyText(columnType(column(c, 'keyColumns'))));
+    const selected = o.columns ? o.columns.map((c) => column(c, 'columns')) : rows;
+    const readers = new Map(
+      selected.map((r): [string, (raw: Buffer) => unknown] => {
+        const type = columnType(r);
+        const read = (raw: Buffer): unknown => {
+          if (type === null) return raw.toString('utf8');
+          try {
+            return parseTextValue(raw, type);
+          } catch (err) {
+            if (!(err instanceof ProtocolError)) throw err;
+            throw new ProtocolError(`column ${r.name} of ${where}: ${err.message}`, err.body);
+          }
+        };
+        return [String(r.name).toLowerCase(), read];
+      }),
+    );
+    return { readers, keyTexts };
+  };
+
+  let info: TableInfo | null = null;
+  let loading: Promise<TableInfo> | null = null;
+  /** The table info, read on first use (once; a failed read is retried by the next call). */
+  const tableInfo = (): Promise<TableInfo> => {
+    if (info !== null) return Promise.resolve(info);
+    loading ??= readTableInfo().then(
+      (i) => {
+        info = i;
+        return i;
+      },
+      (err: unknown) => {
+        loading = null;
+        throw err;
+      },
+    );
+    return loading;
+  };
 
   const normalize = (key: LookupKey): unknown[] => {
     const parts = Array.isArray(key) ? (key as unknown[]) : [key];
@@ -100,45 +257,41 @@ export function createLookup(options: LookupOptions): Lookup {
     }
     return parts.map((p) => (typeof p === 'bigint' ? p.toString() : p));
   };
-  const cacheKey = (parts: readonly unknown[]) => JSON.stringify(parts.map((p) => String(p)));
+  const cacheKey = (t: TableInfo, parts: readonly unknown[]) =>
+    JSON.stringify(parts.map((p, i) => (p === null || p === undefined ? null : t.keyTexts[i]!(p))));
 
-  const fetchBatch = async (batch: unknown[][]): Promise<Map<string, LookupRow>> => {
-    let where: string;
+  const fetchBatch = async (t: TableInfo, batch: unknown[][]): Promise<Map<string, LookupRow>> => {
+    let cond: string;
     const params: unknown[] = [];
     if (keyCols.length === 1) {
-      where = `${keyCols[0]} IN (${batch.map(() => '?').join(', ')})`;
+      cond = `${keyCols[0]} IN (${batch.map(() => '?').join(', ')})`;
       for (const k of batch) params.push(k[0]);
     } else {
-      where = batch.map(() => `(${keyCols.map((c) => `${c} = ?`).join(' AND ')})`).join(' OR ');
+      cond = batch.map(() => `(${keyCols.map((c) => `${c} = ?`).join(' AND ')})`).join(' OR ');
       for (const k of batch) params.push(...k);
     }
-    const sql = `SELECT ${select === '*' ? '*' : `${select}`}, ${keyCols.map((c, i) => `${c} AS \`__k${i}\``).join(', ')} FROM ${table} WHERE ${where}`;
+    const sql = `SELECT ${select}, ${keyCols.map((c, i) => `${c} AS \`__k${i}\``).join(', ')} FROM ${table} WHERE ${cond}`;
     queries++;
-    let rows: LookupRow[];
-    try {
-      [rows] = (await pool.query({ sql, values: params, timeout: o.queryTimeoutMs })) as unknown as [
-        LookupRow[],
-      ];
-    } catch (err) {
-      throw new StarRocksError(
-        'SR_NETWORK',
-        `lookup in ${o.database}.${o.table} failed: ${(err as Error).message}`,
-        { retriable: true, cause: err },
-      );
-    }
+    const rows = await run<Record<string, Buffer | null>>(sql, params, true);
     rowsFetched += rows.length;
     const out = new Map<string, LookupRow>();
     for (const r of rows) {
-      const parts = o.keyColumns.map((_, i) => r[`__k${i}`]);
-      for (let i = 0; i < o.keyColumns.length; i++) delete r[`__k${i}`];
-      out.set(cacheKey(parts), r);
+      const parts = o.keyColumns.map((_, i) => r[`__k${i}`]?.toString('utf8') ?? null);
+      const row: LookupRow = {};
+      for (const [label, raw] of Object.entries(r)) {
+        if (/^__k\d+$/.test(label)) continue;
+        const read = t.readers.get(label.toLowerCase());
+        row[label] = raw === null ? null : read ? read(raw) : raw.toString('utf8');
+      }
+      out.set(cacheKey(t, parts), row);
     }
     return out;
   };
 
   const getMany = async (keys: readonly LookupKey[]): Promise<(LookupRow | null)[]> => {
     const normalized = keys.map(normalize);
-    const ck = normalized.map(cacheKey);
+    const t = await tableInfo();
+    const ck = normalized.map((parts) => cacheKey(t, parts));
     const result: (LookupRow | null)[] = new Array(keys.length);
     const missing = new Map<string, unknown[]>();
     ck.forEach((k, i) => {
@@ -150,7 +303,10 @@ export function createLookup(options: LookupOptions): Lookup {
     const fetched = new Map<string, LookupRow | null>();
     for (let i = 0; i < todo.length; i += o.batchSize) {
       const batch = todo.slice(i, i + o.batchSize);
-      const found = await fetchBatch(batch.map(([, parts]) => parts));
+      const found = await fetchBatch(
+        t,
+        batch.map(([, parts]) => parts),
+      );
       for (const [k] of batch) {
         const row = found.get(k) ?? null;
         if (row !== null || o.cache.cacheMissing) cache.set(k, row);
@@ -169,7 +325,11 @@ export function createLookup(options: LookupOptions): Lookup {
     getMany,
     invalidate: (keys) => {
       if (!keys) cache.clear();
-      else for (const k of keys) cache.delete(cacheKey(normalize(k)));
+      else {
+        const all = keys.map(normalize);
+        // nothing is cached before the table info is read
+        if (info !== null) for (const parts of all) cache.delete(cacheKey(info, parts));
+      }
     },
     stats: () => ({ ...cache.stats(), queries, rowsFetched }),
     close,
