@@ -1,10 +1,12 @@
 /**
  * The README's first-screen demo: starts the emulator in-process, loads a small CSV batch and a
  * small JSON batch through the FE with plain HTTP (Basic auth, Expect: 100-continue, the 307 to
- * the BE followed by hand), and prints the table back over the MySQL protocol.
+ * the BE followed by hand), prints the table back over the MySQL protocol, and reads it once more
+ * through `@srconnect/source` (query plan + BE scanners, Arrow batches, one scanner per tablet).
  */
 import { request } from 'node:http';
 import { startEmulator } from '@srconnect/emulator';
+import { createSource } from '@srconnect/source';
 import mysql from 'mysql2/promise';
 
 interface Reply {
@@ -101,6 +103,13 @@ try {
   const [rows] = await conn.query('SELECT id, customer, amount, created FROM demo.orders ORDER BY id');
   console.log('demo.orders (row 3 was upserted by the JSON batch):');
   console.table(rows);
+  const source = createSource({ feUrls: emu.feHttpUrl, user: 'root', database: 'demo', table: 'orders' });
+  const scanned = [];
+  for await (const row of source.rows()) scanned.push(row);
+  const { scannersOpened } = source.stats();
+  await source.close();
+  console.log(`read back through the BE scanners (${scannersOpened} in parallel, Arrow batches):`);
+  console.table(scanned.sort((a, b) => Number(a.id) - Number(b.id)));
 } finally {
   await conn.end();
   await emu.close();
