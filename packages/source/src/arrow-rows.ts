@@ -4,6 +4,7 @@
  * text, LARGEINT/DATE/DATETIME/JSON/strings as text, VARBINARY as `Buffer`, ARRAY as arrays, MAP as
  * `Map`, STRUCT as objects. Reads the buffers directly: no per-value Vector lookups.
  */
+import { ProtocolError } from '@srconnect/stream-load-sdk';
 import { type Data, type RecordBatch, Type } from 'apache-arrow';
 import { shortestFloat32 } from './shortest-float32.js';
 
@@ -12,14 +13,15 @@ export type SourceRow = Record<string, unknown>;
 
 type Read = (i: number) => unknown;
 
-const TWO_64 = 1n << 64n;
-
-/** Exact decimal text of a 128-bit two's-complement value (4 little-endian u32 words at `at`) with `scale` fraction digits. */
-function decimalText(words: Uint32Array, at: number, scale: number): string {
-  const lo = BigInt(words[at] as number) | (BigInt(words[at + 1] as number) << 32n);
-  const hiU = BigInt(words[at + 2] as number) | (BigInt(words[at + 3] as number) << 32n);
-  const hi = hiU >= 1n << 63n ? hiU - TWO_64 : hiU;
-  const v = hi * TWO_64 + lo;
+/**
+ * Exact decimal text of a two's-complement integer of `width` little-endian u32 words at `at`
+ * (decimal128: 4, decimal256: 8) with `scale` fraction digits.
+ */
+function decimalText(words: Uint32Array, at: number, width: number, scale: number): string {
+  let v = 0n;
+  for (let w = width - 1; w >= 0; w--) v = (v << 32n) | BigInt(words[at + w] as number);
+  const bits = BigInt(width * 32);
+  if (v >= 1n << (bits - 1n)) v -= 1n << bits;
   const neg = v < 0n;
   const digits = (neg ? -v : v).toString();
   if (scale === 0) return neg ? `-${digits}` : digits;
@@ -55,9 +57,8 @@ function valueReader(data: Data): Read {
     case Type.Decimal: {
       const words = values as unknown as Uint32Array;
       const { scale, bitWidth } = data.type as unknown as { scale: number; bitWidth: number };
-      const stride = bitWidth / 32;
-      if (stride !== 4) throw new Error(`decimal${bitWidth} columns are not supported (decimal128 only)`);
-      return (i) => decimalText(words, i * 4, scale);
+      const width = bitWidth / 32;
+      return (i) => decimalText(words, i * width, width, scale);
     }
     case Type.List: {
       const child = columnReader(data.children[0] as Data);
@@ -90,7 +91,10 @@ function valueReader(data: Data): Read {
       };
     }
     default:
-      throw new Error(`Arrow type ${String(data.type)} is not part of the scanner's type mapping`);
+      throw new ProtocolError(
+        `the BE sent Arrow type ${String(data.type)}, which is not in the scanner's type mapping`,
+        '',
+      );
   }
 }
 
