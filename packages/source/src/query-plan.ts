@@ -3,6 +3,7 @@
  * BE scanner addresses of its replicas.
  */
 import {
+  AbortedError,
   AuthError,
   HttpStatusError,
   NetworkError,
@@ -53,7 +54,7 @@ export async function fetchQueryPlan(r: QueryPlanRequest): Promise<QueryPlan> {
     status = res.statusCode;
     text = await res.body.text();
   } catch (e) {
-    if (r.signal?.aborted) throw r.signal.reason ?? e;
+    if (r.signal?.aborted) throw new AbortedError('the query plan request was aborted', e);
     if (e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.BodyTimeoutError) {
       throw new TimeoutError(`query plan from ${url} took over ${r.timeoutMs} ms`, r.timeoutMs, e);
     }

@@ -1,4 +1,4 @@
-import { InvalidOptionError, StarRocksError } from '@srconnect/stream-load-sdk';
+import { AbortedError, InvalidOptionError, StarRocksError } from '@srconnect/stream-load-sdk';
 import { type RecordBatch, tableFromIPC } from 'apache-arrow';
 import mysql from 'mysql2/promise';
 import { Agent } from 'undici';
@@ -75,6 +75,10 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     );
   });
 
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortedError('the scan was aborted', signal.reason);
+}
+
 function parseAddress(address: string, what: string): { host: string; port: number } {
   const m = /^(.+):(\d{1,5})$/.exec(address);
   const port = m ? Number(m[2]) : Number.NaN;
@@ -105,6 +109,7 @@ export function createSource(options: SourceOptions): Source {
 
   const plan = async (opts: { signal?: AbortSignal } = {}): Promise<ScanPlan> => {
     for (let attempt = 0; ; attempt++) {
+      throwIfAborted(opts.signal);
       const feUrl = o.feUrls[feTurn++ % o.feUrls.length] as string;
       try {
         stats.plans++;
@@ -135,6 +140,7 @@ export function createSource(options: SourceOptions): Source {
   ): AsyncGenerator<SourceBatch> {
     let delivered = false;
     for (let attempt = 0; ; attempt++) {
+      throwIfAborted(signal);
       const backend = split.backends[attempt % split.backends.length] as string;
       const { host, port } = parseAddress(mapAddress(backend), 'backendAddressMap');
       let conn: ScannerConnection | undefined;

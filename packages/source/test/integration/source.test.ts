@@ -106,6 +106,15 @@ describe('createSource rows()', () => {
     expect(emu.openScanContexts()).toBe(0);
   });
 
+  it('an already aborted signal fails with SR_ABORTED before anything is opened', async () => {
+    const source = createSource(base);
+    const before = source.stats();
+    const err = await all(source.rows({ signal: AbortSignal.abort() })).catch((e) => e);
+    expect(err.code).toBe('SR_ABORTED');
+    expect(source.stats().scannersOpened).toBe(before.scannersOpened);
+    await source.close();
+  });
+
   it('a plan from plan() can be read split by split (e.g. in other workers)', async () => {
     const source = createSource({ ...base, parallelism: 6 });
     const plan = await source.plan();
