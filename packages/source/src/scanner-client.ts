@@ -123,6 +123,8 @@ export class ScannerConnection {
     return new Promise((resolve, reject) => {
       const socket = connect({ host, port });
       socket.setNoDelay(true);
+      // long scans sit idle between batches while the consumer works: keep NATs and firewalls from dropping them
+      socket.setKeepAlive(true, 30_000);
       const timer = setTimeout(() => {
         socket.destroy();
         reject(
