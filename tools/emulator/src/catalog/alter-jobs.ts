@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { lit, q, type Store } from '../storage/store.js';
+import { castLiteral, q, type Store } from '../storage/store.js';
 import { duckdbType } from './column-type.js';
 import type { StorageChange } from './ddl.js';
 import { storageTableName, type TableSchema } from './table-schema.js';
@@ -118,7 +118,7 @@ export class AlterJobs {
             const d = ch.column.default;
             const dflt =
               d?.kind === 'literal'
-                ? ` DEFAULT CAST(${lit(d.value)} AS ${t})`
+                ? ` DEFAULT ${castLiteral(d.value, ch.column.type)}`
                 : d?.kind === 'current_timestamp'
                   ? ' DEFAULT current_localtimestamp()'
                   : '';

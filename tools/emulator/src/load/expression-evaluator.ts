@@ -1,9 +1,19 @@
 import { createHash } from 'node:crypto';
 
 import type { Expr } from '../sql/expression.js';
-import { compileConverter, convertDate, convertDateTime, INVALID, JsonNumber } from './value-converter.js';
+import {
+  compileConverter,
+  convertDate,
+  convertDateTime,
+  INVALID,
+  JsonNumber,
+  stagedBytes,
+} from './value-converter.js';
 
-/** A value during load-time expression evaluation. */
+/**
+ * A value during load-time expression evaluation. Bytes that need not be UTF-8 (`unhex`, a
+ * VARBINARY column) are a Buffer; string functions read it as UTF-8.
+ */
 export type Value = string | number | boolean | null | JsonNumber | object;
 
 /** Reads a column (source or mapped) by lower-case name. */
@@ -18,6 +28,7 @@ export class PlanError extends Error {
 
 function num(v: Value): number | null {
   if (v === null) return null;
+  if (v instanceof Uint8Array) return num(str(v));
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (v instanceof JsonNumber) return Number(v.text);
@@ -36,7 +47,19 @@ function str(v: Value): string | null {
   if (typeof v === 'boolean') return v ? '1' : '0';
   if (v instanceof JsonNumber) return v.text;
   if (typeof v === 'number') return String(v);
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.length).toString('utf8');
   return JSON.stringify(v);
+}
+
+/**
+ * StarRocks `unhex`: the bytes of a hex string; an empty string for an empty, odd-length or non-hex
+ * input (`StringFunctions::unhex`).
+ */
+function unhex(v: Value): Value {
+  const s = str(v);
+  if (s === null) return null;
+  if (s.length === 0 || s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s)) return '';
+  return Buffer.from(s, 'hex');
 }
 
 function isNumeric(v: Value): boolean {
@@ -102,7 +125,12 @@ const FUNCTIONS: Record<string, { min: number; max: number; fn: Fn }> = {
   trim: { min: 1, max: 1, fn: ([a]) => str(a ?? null)?.trim() ?? null },
   ltrim: { min: 1, max: 1, fn: ([a]) => str(a ?? null)?.trimStart() ?? null },
   rtrim: { min: 1, max: 1, fn: ([a]) => str(a ?? null)?.trimEnd() ?? null },
-  length: { min: 1, max: 1, fn: ([a]) => (a === null ? null : Buffer.byteLength(str(a ?? null)!)) },
+  length: {
+    min: 1,
+    max: 1,
+    fn: ([a]) =>
+      a === null || a === undefined ? null : a instanceof Uint8Array ? a.length : Buffer.byteLength(str(a)!),
+  },
   char_length: { min: 1, max: 1, fn: ([a]) => (a === null ? null : [...str(a ?? null)!].length) },
   substr: {
     min: 2,
@@ -144,6 +172,7 @@ const FUNCTIONS: Record<string, { min: number; max: number; fn: Fn }> = {
             .split(str(a ?? null)!)
             .join(str(b ?? null)!),
   },
+  unhex: { min: 1, max: 1, fn: ([a]) => unhex(a ?? null) },
   ifnull: { min: 2, max: 2, fn: ([a, b]) => (a === null ? (b ?? null) : (a ?? null)) },
   coalesce: { min: 1, max: 99, fn: (a) => a.find((x) => x !== null) ?? null },
   nullif: {
@@ -298,10 +327,12 @@ export function compileExpr(e: Expr): Evaluator {
       const f = compileExpr(e.e);
       const conv = compileConverter(e.type);
       const numeric = ['TINYINT', 'SMALLINT', 'INT', 'BIGINT', 'FLOAT', 'DOUBLE'].includes(e.type.kind);
+      const binary = e.type.kind === 'VARBINARY';
       return (g) => {
         const raw = f(g);
         const v = conv(typeof raw === 'number' ? String(raw) : raw);
         if (v === INVALID) return null;
+        if (binary && v !== null) return stagedBytes(v);
         return numeric && v !== null ? Number(v) : v;
       };
     }

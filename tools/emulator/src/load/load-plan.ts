@@ -4,7 +4,14 @@ import { readCsv } from './csv-reader.js';
 import { compileExpr, type Evaluator, PlanError, type Value } from './expression-evaluator.js';
 import { evalJsonPath, JsonBodyError, parseJsonPath, readJsonRows } from './json-reader.js';
 import { type ColumnMapping, LoadRejectedError, type LoadSpec } from './load-spec.js';
-import { type Converter, compileConverter, conversionError, INVALID, JsonNumber } from './value-converter.js';
+import {
+  type Converter,
+  compileConverter,
+  conversionError,
+  INVALID,
+  JsonNumber,
+  stagedBytes,
+} from './value-converter.js';
 
 const NUMERIC_KINDS = new Set([
   'TINYINT',
@@ -65,6 +72,8 @@ export class LoadPlan {
   readonly jsonStringFields: ReadonlySet<number>;
   readonly #columnIndex: ReadonlyMap<string, number>;
   readonly #numeric: readonly boolean[];
+  /** Which table columns are VARBINARY (converted to hex, read back as bytes by `where`). */
+  readonly #binary: readonly boolean[];
 
   readonly table: TableSchema;
   readonly spec: LoadSpec;
@@ -145,6 +154,7 @@ export class LoadPlan {
     // for `where`: table columns by lower-case name, and which compare as numbers
     this.#columnIndex = new Map(this.sources.map((src, i) => [src.column.name.toLowerCase(), i]));
     this.#numeric = this.sources.map((src) => NUMERIC_KINDS.has(src.column.type.kind));
+    this.#binary = this.sources.map((src) => src.column.type.kind === 'VARBINARY');
     this.jsonPaths = spec.jsonPaths ? spec.jsonPaths.map((p) => parseJsonPath(p)) : null;
   }
 
@@ -294,7 +304,9 @@ export class LoadPlan {
         const idx = this.#columnIndex.get(n);
         if (idx === undefined) return getLookup()(n);
         const v = out[idx] ?? null;
-        return v !== null && this.#numeric[idx] ? new JsonNumber(v) : v;
+        if (v === null) return null;
+        if (this.#binary[idx]) return stagedBytes(v);
+        return this.#numeric[idx] ? new JsonNumber(v) : v;
       };
       if (this.where(typed) !== true) {
         batch.unselected++;

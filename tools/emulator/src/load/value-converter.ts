@@ -9,7 +9,8 @@ export const INVALID: unique symbol = Symbol('invalid');
 
 /**
  * Converts a source value (a CSV field as text, or a parsed JSON value) to the canonical text the
- * emulator stores (castable by DuckDB), `null` for SQL NULL, or {@link INVALID}.
+ * emulator stores (castable by DuckDB), `null` for SQL NULL, or {@link INVALID}. VARBINARY gives the
+ * hex of its bytes (see {@link stagedBytes}).
  */
 export type Converter = (raw: unknown) => string | null | typeof INVALID;
 
@@ -37,6 +38,8 @@ const COMPACT_DATETIME_RE = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 /** Text form of a scalar source value, or undefined when it is an object/array. */
 function scalarText(raw: unknown): string | undefined {
   if (typeof raw === 'string') return raw;
+  // bytes from a load function (unhex): text columns keep their UTF-8 reading
+  if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('utf8');
   if (typeof raw === 'number' || typeof raw === 'bigint') return String(raw);
   if (typeof raw === 'boolean') return raw ? 'true' : 'false';
   if (raw instanceof JsonNumber) return raw.text;
@@ -235,9 +238,9 @@ export function compileConverter(type: ColumnType): Converter {
     case 'VARBINARY':
       return (raw) => {
         if (raw === null || raw === undefined) return null;
-        const s = scalarText(raw);
-        if (s === undefined || utf8Length(s) > type.length) return INVALID;
-        return s;
+        const bytes = binaryBytes(raw);
+        if (bytes === undefined || bytes.length > type.length) return INVALID;
+        return bytes.toString('hex');
       };
     case 'JSON':
       return (raw) => {
@@ -268,9 +271,26 @@ export function compileConverter(type: ColumnType): Converter {
 }
 
 /**
+ * The bytes a VARBINARY value holds: the UTF-8 bytes of text (StarRocks stores the bytes of the field
+ * as they are), or the bytes themselves (from `unhex`). Undefined for an object or array.
+ */
+function binaryBytes(raw: unknown): Buffer | undefined {
+  if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.length);
+  const s = scalarText(raw);
+  return s === undefined ? undefined : Buffer.from(s, 'utf8');
+}
+
+/** The bytes of a converted (staged) VARBINARY value, the hex text {@link compileConverter} returns. */
+export function stagedBytes(hex: string): Buffer {
+  return Buffer.from(hex, 'hex');
+}
+
+/**
  * Nested values are stored as JSON: arrays as arrays, structs as objects keyed by field name, maps as
  * arrays of [key, value] pairs (keys of any type). Scalars inside keep their canonical text for exact
- * types (DECIMAL, LARGEINT, DATE, DATETIME) and are numbers/booleans/strings otherwise.
+ * types (DECIMAL, LARGEINT, DATE, DATETIME) and are numbers/booleans/strings otherwise. A JSON value
+ * is stored as its JSON text (a JSON string), so that a JSON `null` element (`"null"`) differs from
+ * an SQL NULL one (`null`); VARBINARY as its text.
  */
 type NestedConverter = (raw: unknown) => unknown;
 
@@ -330,6 +350,13 @@ function compileNested(type: ColumnType): NestedConverter {
         return out;
       };
     }
+    case 'VARBINARY':
+      return (raw) => {
+        if (raw === null || raw === undefined) return null;
+        const bytes = binaryBytes(raw);
+        if (bytes === undefined || bytes.length > type.length) return INVALID;
+        return bytes.toString('utf8');
+      };
     default: {
       const conv = compileConverter(type);
       const numeric = ['TINYINT', 'SMALLINT', 'INT', 'FLOAT', 'DOUBLE', 'BIGINT'].includes(type.kind);
@@ -337,7 +364,6 @@ function compileNested(type: ColumnType): NestedConverter {
         const v = conv(raw);
         if (v === null || v === INVALID) return v;
         if (type.kind === 'BOOLEAN') return v === 'true';
-        if (type.kind === 'JSON') return parseJsonExact(v);
         if (numeric && Number.isSafeInteger(Number(v))) return Number(v);
         if (type.kind === 'FLOAT' || type.kind === 'DOUBLE') return Number(v);
         return v;
@@ -370,7 +396,7 @@ export function canonicalJson(value: unknown): string {
 
 /** A readable description of why a value was rejected, naming the column and its type. */
 export function conversionError(column: string, type: ColumnType, raw: unknown): string {
-  const shown = typeof raw === 'string' ? raw : canonicalJson(raw);
+  const shown = scalarText(raw) ?? canonicalJson(raw);
   const clipped = shown.length > 100 ? `${shown.slice(0, 100)}...` : shown;
   return `Value '${clipped}' is invalid for column '${column}' of type ${typeToSql(type)}`;
 }

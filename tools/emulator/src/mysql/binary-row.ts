@@ -139,7 +139,7 @@ export class BinaryRowEncoder {
   }
 
   /** Writes one complete row packet. */
-  write(w: PacketWriter, row: readonly (string | null)[]): void {
+  write(w: PacketWriter, row: readonly (string | Buffer | null)[]): void {
     const encodings = this.encodings;
     w.begin();
     w.int1(0x00);
@@ -158,7 +158,12 @@ export class BinaryRowEncoder {
       const raw = row[i];
       const encoding = encodings[i]!;
       if (raw == null || encoding === Encoding.ALWAYS_NULL) continue;
-      const text = typeof raw === 'string' ? raw : String(raw);
+      if (encoding === Encoding.STRING && Buffer.isBuffer(raw)) {
+        // raw bytes (VARBINARY), as the BE's push_binary sends them
+        w.lenencBytes(raw);
+        continue;
+      }
+      const text = typeof raw === 'string' ? raw : Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw);
       switch (encoding) {
         case Encoding.INT8:
           w.int1(parseIntegerText(text));

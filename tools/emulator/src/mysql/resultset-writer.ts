@@ -14,13 +14,14 @@ function writeResultsetHead(w: PacketWriter, columns: readonly ResultColumn[], d
 }
 
 /**
- * Streams a TEXT result set (COM_QUERY reply): values as length-encoded strings, 0xFB for NULL. Rows are
- * packed into large buffers and the socket's backpressure is honoured, so huge results stay cheap.
+ * Streams a TEXT result set (COM_QUERY reply): values as length-encoded strings (a Buffer as its raw
+ * bytes), 0xFB for NULL. Rows are packed into large buffers and the socket's backpressure is honoured,
+ * so huge results stay cheap.
  */
 export async function writeTextResultset(
   w: PacketWriter,
   columns: readonly ResultColumn[],
-  rows: readonly (readonly (string | null)[])[],
+  rows: readonly (readonly (string | Buffer | null)[])[],
   deprecateEof: boolean,
 ): Promise<void> {
   writeResultsetHead(w, columns, deprecateEof);
@@ -32,6 +33,7 @@ export async function writeTextResultset(
       const value = row[i];
       if (typeof value === 'string') w.lenencString(value);
       else if (value == null) w.nullMarker();
+      else if (Buffer.isBuffer(value)) w.lenencBytes(value);
       else w.lenencString(String(value));
     }
     w.end();
@@ -45,7 +47,7 @@ export async function writeTextResultset(
 export async function writeBinaryResultset(
   w: PacketWriter,
   columns: readonly ResultColumn[],
-  rows: readonly (readonly (string | null)[])[],
+  rows: readonly (readonly (string | Buffer | null)[])[],
   deprecateEof: boolean,
 ): Promise<void> {
   writeResultsetHead(w, columns, deprecateEof);

@@ -14,7 +14,7 @@ import { Field, makeData, RecordBatch, RecordBatchStreamWriter, Schema, Struct }
 import type { ColumnType } from '../catalog/column-type.js';
 import { parseJsonExact } from '../load/value-converter.js';
 import { arrowType, scanSelectSql } from './arrow-types.js';
-import { type ColumnBuilder, JSON_NULL, makeBuilder } from './column-builders.js';
+import { type ColumnBuilder, makeBuilder } from './column-builders.js';
 
 /** Reads rows [from, to) of one DuckDB column into a builder. */
 export type ColumnReader = (vector: DuckDBVector, from: number, to: number, b: ColumnBuilder) => void;
@@ -104,12 +104,9 @@ export function columnReader(t: ColumnType): ColumnReader {
       };
     }
     case 'JSON':
+      // the stored JSON text: a stored JSON `null` is a value, not SQL NULL
       return (v, from, to, b) => {
-        for (let i = from; i < to; i++) {
-          const s = v.getItem(i) as string | null;
-          // a stored JSON `null` is a value, not SQL NULL
-          b.append(s === null ? null : (parseJsonExact(s) ?? JSON_NULL));
-        }
+        for (let i = from; i < to; i++) b.append(v.getItem(i) as string | null);
       };
     case 'ARRAY':
     case 'MAP':

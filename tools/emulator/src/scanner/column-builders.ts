@@ -17,11 +17,8 @@ import {
 } from 'apache-arrow';
 import type { ColumnType } from '../catalog/column-type.js';
 import { JsonNumber } from '../load/value-converter.js';
-import { jsonText } from '../sql/value-format.js';
+import { nestedJsonText } from '../sql/value-format.js';
 import { arrowType } from './arrow-types.js';
-
-/** A JSON column's `null` value (as opposed to SQL NULL). */
-export const JSON_NULL: unique symbol = Symbol('JSON null');
 
 /** Accumulates one column of a batch. */
 export interface ColumnBuilder {
@@ -332,7 +329,11 @@ const datetimeText = (v: unknown) => {
   const s = textOf(v);
   return s.length === 26 && s.endsWith('.000000') ? s.slice(0, 19) : s;
 };
-const jsonValueText = (v: unknown) => (v === JSON_NULL ? 'null' : jsonText(v));
+/**
+ * JSON values arrive as their stored JSON text (top-level columns, and values inside ARRAY/MAP/STRUCT),
+ * so a JSON `null` is the text `null`, never SQL NULL.
+ */
+const jsonValueText = nestedJsonText;
 
 /** A builder for a column type; `type` must be `arrowType(t)`. */
 export function makeBuilder(t: ColumnType, type: DataType = arrowType(t)): ColumnBuilder {

@@ -165,13 +165,13 @@ export async function selectFromTable(
   }
   if (s.limit !== null) sql += ` LIMIT ${s.limit} OFFSET ${s.offset}`;
   const reader = await store.exclusive((conn) => conn.runAndReadAll(sql));
-  const rows = reader.getRows() as (string | null)[][];
+  const rows = reader.getRows() as (string | Buffer | null)[][];
   const jsCols = out.map((o, i) => (o.type && needsJsFormat(o.type) ? i : -1)).filter((i) => i >= 0);
   if (jsCols.length > 0) {
     for (const row of rows) {
       for (const i of jsCols) {
         const v = row[i];
-        if (v !== null && v !== undefined) row[i] = formatValue(out[i]!.type!, v);
+        if (typeof v === 'string') row[i] = formatValue(out[i]!.type!, v);
       }
     }
   }

@@ -32,6 +32,9 @@ export function mysqlTypeOf(t: ColumnType): MysqlTypeCode {
 /** SQL (DuckDB) that renders a stored column as StarRocks prints it, or null when JS formats it. */
 export function renderSql(t: ColumnType, ref: string): string {
   switch (t.kind) {
+    case 'VARBINARY':
+      // the raw bytes go to the client (formatValue turns the hex back into them)
+      return `hex(${ref})`;
     case 'BOOLEAN':
       return `CASE WHEN ${ref} IS NULL THEN NULL WHEN ${ref} THEN '1' ELSE '0' END`;
     case 'DATETIME':
@@ -47,6 +50,7 @@ export function needsJsFormat(t: ColumnType): boolean {
     t.kind === 'FLOAT' ||
     t.kind === 'DOUBLE' ||
     t.kind === 'JSON' ||
+    t.kind === 'VARBINARY' ||
     t.kind === 'ARRAY' ||
     t.kind === 'MAP' ||
     t.kind === 'STRUCT'
@@ -63,8 +67,12 @@ function shortestFloat32(n: number): number {
   return Number(f.toPrecision(9));
 }
 
-/** Formats a rendered value (text) for types whose StarRocks form differs from DuckDB's. */
-export function formatValue(t: ColumnType, text: string): string {
+/**
+ * Formats a rendered value (text) for types whose StarRocks form differs from DuckDB's. VARBINARY
+ * gives the raw bytes: the BE sends them as they are (`MysqlRowBuffer::push_binary` encodes binary
+ * values only inside ARRAY/MAP/STRUCT, or with `binary_encoding_level = all`).
+ */
+export function formatValue(t: ColumnType, text: string): string | Buffer {
   switch (t.kind) {
     case 'FLOAT':
     case 'DOUBLE': {
@@ -75,6 +83,8 @@ export function formatValue(t: ColumnType, text: string): string {
     }
     case 'JSON':
       return jsonText(parseJsonExact(text));
+    case 'VARBINARY':
+      return Buffer.from(text, 'hex');
     default:
       return nestedText(t, JSON.parse(text) as unknown);
   }
@@ -90,7 +100,36 @@ export function jsonText(v: unknown): string {
     .join(', ')}}`;
 }
 
-/** ARRAY/MAP/STRUCT text as StarRocks prints it: `[1,2]`, `{1:"a"}`, `{"f":1}`. */
+/**
+ * The JSON text of a JSON value inside a stored ARRAY/MAP/STRUCT. Such values are stored as their
+ * JSON text (a JSON string), so that a JSON `null` stays apart from an SQL NULL element; a value in
+ * the older stored form (the JSON value itself) is accepted too.
+ */
+export function nestedJsonText(v: unknown): string {
+  if (typeof v !== 'string') return jsonText(v);
+  try {
+    return jsonText(parseJsonExact(v));
+  } catch {
+    return JSON.stringify(v);
+  }
+}
+
+/**
+ * A string inside ARRAY/MAP/STRUCT as the BE writes it (`MysqlRowBuffer::push_string` when nested):
+ * between two `quote` characters, with only `quote` and `\` escaped by a backslash. Every other
+ * character (newline, tab, non-ASCII) is sent as it is.
+ */
+export function quotedNested(s: string, quote: '"' | "'" = '"'): string {
+  let out = quote;
+  for (const c of s) out += c === quote || c === '\\' ? `\\${c}` : c;
+  return out + quote;
+}
+
+/**
+ * ARRAY/MAP/STRUCT text as StarRocks prints it: `[1,2]`, `{1:"a"}`, `{"f":1}`. Strings, dates and
+ * struct field names are double-quoted, JSON values single-quoted (`JsonColumn::put_mysql_row_buffer`
+ * pushes them with `'` as the quote), an SQL NULL element is a bare `null`.
+ */
 export function nestedText(t: ColumnType, v: unknown): string {
   if (v === null || v === undefined) return 'null';
   switch (t.kind) {
@@ -99,19 +138,19 @@ export function nestedText(t: ColumnType, v: unknown): string {
     case 'MAP':
       return `{${(v as [unknown, unknown][]).map(([k, x]) => `${nestedText(t.key, k)}:${nestedText(t.value, x)}`).join(',')}}`;
     case 'STRUCT':
-      return `{${t.fields.map((f) => `${JSON.stringify(f.name)}:${nestedText(f.type, (v as Record<string, unknown>)[f.name])}`).join(',')}}`;
+      return `{${t.fields.map((f) => `${quotedNested(f.name)}:${nestedText(f.type, (v as Record<string, unknown>)[f.name])}`).join(',')}}`;
     case 'DATETIME':
-      return JSON.stringify(String(v).replace(/\.0{6}$/, ''));
+      return quotedNested(String(v).replace(/\.0{6}$/, ''));
     case 'CHAR':
     case 'VARCHAR':
     case 'DATE':
     case 'VARBINARY':
-      return JSON.stringify(String(v));
+      return quotedNested(String(v));
     case 'JSON':
-      return jsonText(v);
+      return quotedNested(nestedJsonText(v), "'");
     case 'BOOLEAN':
       return v === true ? '1' : '0';
     default:
-      return String(v);
+      return v instanceof JsonNumber ? v.text : String(v);
   }
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { duckdbType } from '../catalog/column-type.js';
+import { type ColumnType, duckdbType } from '../catalog/column-type.js';
 import { type ColumnSchema, storageTableName, type TableSchema } from '../catalog/table-schema.js';
 import { Mutex } from './mutex.js';
 
@@ -193,9 +193,22 @@ export function tableKey(db: string, table: string): string {
   return `${db}\u0000${table}`;
 }
 
-/** SQL that casts a staged VARCHAR column to the column's storage type. */
+/**
+ * SQL that casts a staged VARCHAR column to the column's storage type. A VARBINARY value is staged as
+ * the hex of its bytes (any byte fits, which a VARCHAR does not allow).
+ */
 export function castStaged(column: ColumnSchema, source = ''): string {
   const ref = `${source}${q(column.storageName)}`;
+  if (column.type.kind === 'VARBINARY') return `unhex(${ref})`;
   const t = duckdbType(column.type);
   return t === 'VARCHAR' ? ref : `CAST(${ref} AS ${t})`;
+}
+
+/**
+ * SQL for a literal (a column DEFAULT) as a value of the column's storage type. VARBINARY takes the
+ * UTF-8 bytes of the text: a cast to BLOB would read `\x..` escapes and reject non-ASCII characters.
+ */
+export function castLiteral(value: string, type: ColumnType): string {
+  if (type.kind === 'VARBINARY') return `encode(${lit(value)})`;
+  return `CAST(${lit(value)} AS ${duckdbType(type)})`;
 }

@@ -6,7 +6,7 @@ import {
   storageTableName,
   type TableSchema,
 } from '../catalog/table-schema.js';
-import { castStaged, lit, q } from '../storage/store.js';
+import { castLiteral, castStaged, q } from '../storage/store.js';
 
 /** How staged rows are merged into the table. */
 export interface ApplyMode {
@@ -63,7 +63,7 @@ function zeroValue(c: ColumnSchema): string {
 /** The value a new row gets for a column a partial update did not provide. */
 function missingValue(c: ColumnSchema): string {
   const t = duckdbType(c.type);
-  if (c.default?.kind === 'literal') return `CAST(${lit(c.default.value)} AS ${t})`;
+  if (c.default?.kind === 'literal') return castLiteral(c.default.value, c.type);
   if (c.default?.kind === 'current_timestamp') return 'CAST(current_localtimestamp() AS TIMESTAMP)';
   return c.nullable ? `CAST(NULL AS ${t})` : `CAST(${zeroValue(c)} AS ${t})`;
 }

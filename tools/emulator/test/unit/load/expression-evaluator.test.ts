@@ -301,6 +301,17 @@ describe('functions', () => {
     expect(ev(text, { x: 'abc' })).toBe(out);
   });
 
+  it('unhex() gives bytes (StringFunctions::unhex): empty for empty, odd or non-hex input', () => {
+    expect(ev("unhex('00fF41')")).toEqual(Buffer.from([0x00, 0xff, 0x41]));
+    expect(ev("unhex('')")).toBe('');
+    expect(ev("unhex('abc')")).toBe('');
+    expect(ev("unhex('zz')")).toBe('');
+    expect(ev('unhex(NULL)')).toBeNull();
+    expect(ev("length(unhex('00ff'))")).toBe(2);
+    expect(ev("concat(unhex('4142'), 'c')")).toBe('ABc');
+    expect(ev("CAST('é' AS VARBINARY)")).toEqual(Buffer.from('é'));
+  });
+
   it('now() / current_timestamp() give the local time', () => {
     expect(ev('now()')).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     expect(ev('current_timestamp()')).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);

@@ -347,6 +347,21 @@ describe('CHAR / VARCHAR byte-length limits (UTF-8)', () => {
   });
 });
 
+describe('VARBINARY: the UTF-8 bytes of the text (staged as hex), limit in bytes', () => {
+  table('VARBINARY(4)', [
+    ['', ''],
+    ['ab', '6162'],
+    ['é', 'c3a9'], // 2 bytes
+    ['éé', 'c3a9c3a9'],
+    ['ééa', INVALID], // 5 bytes
+    ['\\x41', '5c783431'], // no escape reading: four characters, four bytes
+    ['\u0000', '00'],
+    [12, '3132'],
+    [Buffer.from([0x00, 0xff]), '00ff'],
+    [new Uint8Array([1, 2, 3, 4, 5]), INVALID],
+  ]);
+});
+
 describe('JSON columns: canonical text, exact numbers', () => {
   table('JSON', [
     ['{"b": 1, "a": [1, 2]}', '{"b":1,"a":[1,2]}'],
@@ -508,7 +523,19 @@ describe('nested types (stored as JSON text)', () => {
   });
 
   it('JSON inside ARRAY keeps big numbers exact', () => {
-    expect(conv('ARRAY<JSON>')('[{"a": 12345678901234567890}, 1]')).toBe('[{"a":12345678901234567890},1]');
+    expect(conv('ARRAY<JSON>')('[{"a": 12345678901234567890}, 1]')).toBe(
+      '["{\\"a\\":12345678901234567890}","1"]',
+    );
+  });
+
+  it('JSON inside ARRAY is stored as its text: a JSON null element is not an SQL NULL one', () => {
+    // CSV: a quoted "null" element is the JSON value null, a bare null is SQL NULL
+    expect(conv('ARRAY<JSON>')('[{"a": 1}, "null", null]')).toBe('["{\\"a\\":1}","null",null]');
+  });
+
+  it('VARBINARY inside ARRAY keeps its text', () => {
+    expect(conv('ARRAY<VARBINARY(8)>')('["é\\n", null]')).toBe('["é\\n",null]');
+    expect(conv('ARRAY<VARBINARY(1)>')('["é"]')).toBe(INVALID);
   });
 });
 
