@@ -40,7 +40,13 @@ async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
 describe('createSource rows()', () => {
   it('reads every row exactly once, in parallel over the tablets, and closes every scanner', async () => {
     const source = createSource({ ...base, parallelism: 3 });
-    const rows = await all(source.rows());
+    const rows: Record<string, unknown>[] = [];
+    let maxOpen = 0;
+    for await (const r of source.rows()) {
+      rows.push(r);
+      maxOpen = Math.max(maxOpen, emu.openScanContexts());
+    }
+    expect(maxOpen).toBe(3); // three scanners at once, never more
     expect(rows).toHaveLength(N);
     const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
     expect(ids).toEqual(Array.from({ length: N }, (_, i) => i));
