@@ -49,10 +49,12 @@ export {
 } from './schema/table-schema.js';
 export {
   createMysqlExecutor,
+  type DriverErrorContext,
   type QueryOptions,
   type SqlExecutor,
   type SqlRow,
   type SqlValue,
+  translateDriverError,
 } from './sql-executor.js';
 export { formatStarRocksType, sameStarRocksType } from './types/format-type.js';
 export {

@@ -76,12 +76,18 @@ function shorten(sql: string): string {
   return sql.length > 300 ? `${sql.slice(0, 300)}…` : sql;
 }
 
-/** Turns a mysql2 error into the package's errors; messages never carry the password. */
-export function translateDriverError(
-  err: unknown,
-  sql: string,
-  o: ResolvedConnectionOptions,
-): StarRocksError {
+/** The connection facts {@link translateDriverError} needs. */
+export type DriverErrorContext = Pick<
+  ResolvedConnectionOptions,
+  'host' | 'port' | 'user' | 'password' | 'connectTimeoutMs'
+>;
+
+/**
+ * Turns a mysql2 error into srconnect's errors: `TimeoutError`, `AuthError`, `NetworkError`
+ * (retriable), `ClosedError`, or {@link SqlError} for a statement the server refused. Messages never
+ * carry the password.
+ */
+export function translateDriverError(err: unknown, sql: string, o: DriverErrorContext): StarRocksError {
   if (err instanceof StarRocksError) return err;
   const e = (err ?? {}) as DriverError;
   const endpoint = `mysql://${o.host.includes(':') ? `[${o.host}]` : o.host}:${o.port}`;

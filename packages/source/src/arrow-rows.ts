@@ -6,6 +6,7 @@
  */
 import { ProtocolError } from '@srconnect/stream-load-sdk';
 import { type Data, type RecordBatch, Type } from 'apache-arrow';
+import { setOwn } from './set-own.js';
 import { shortestFloat32 } from './shortest-float32.js';
 
 /** A row of a scan: column name → value (`null` for SQL NULL). */
@@ -86,7 +87,7 @@ function valueReader(data: Data): Read {
       );
       return (i) => {
         const out: Record<string, unknown> = {};
-        for (const [name, read] of fields) out[name] = read(i);
+        for (const [name, read] of fields) setOwn(out, name, read(i));
         return out;
       };
     }
@@ -116,7 +117,7 @@ export function batchRows(batch: RecordBatch, names: readonly string[]): SourceR
   const rows: SourceRow[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const row: SourceRow = {};
-    for (let c = 0; c < width; c++) row[names[c] as string] = (readers[c] as Read)(i);
+    for (let c = 0; c < width; c++) setOwn(row, names[c] as string, (readers[c] as Read)(i));
     rows[i] = row;
   }
   return rows;

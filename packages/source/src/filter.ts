@@ -81,18 +81,51 @@ export function renderFilter(filter: Filter): string {
     case 'ge':
       return `${quoteIdentifier(filter.column)} ${COMPARE[filter.op]} ${sqlLiteral(filter.value, filter.column)}`;
     case 'in':
+      if (!Array.isArray(filter.values)) {
+        throw new InvalidOptionError(`f.in(${JSON.stringify(filter.column)}, …) needs an array of values`);
+      }
       if (filter.values.length === 0) return 'FALSE';
       return `${quoteIdentifier(filter.column)} IN (${filter.values.map((v) => sqlLiteral(v, filter.column)).join(', ')})`;
     case 'isNull':
       return `${quoteIdentifier(filter.column)} IS NULL`;
     case 'and':
     case 'or':
+      if (!Array.isArray(filter.filters)) throw new InvalidOptionError(`f.${filter.op}(…) needs filters`);
       if (filter.filters.length === 0) return filter.op === 'and' ? 'TRUE' : 'FALSE';
       return `(${filter.filters.map(renderFilter).join(filter.op === 'and' ? ' AND ' : ' OR ')})`;
     case 'not':
       return `(NOT ${renderFilter(filter.filter)})`;
     default:
       throw new InvalidOptionError(`unknown filter op ${JSON.stringify((filter as { op: unknown }).op)}`);
+  }
+}
+
+/** Whether a filter holds for no row at all (an empty `in`, an empty `or`, …): no scan is needed. */
+export function isAlwaysFalse(filter: Filter): boolean {
+  switch (filter.op) {
+    case 'in':
+      return filter.values.length === 0;
+    case 'or':
+      return filter.filters.every(isAlwaysFalse);
+    case 'and':
+      return filter.filters.some(isAlwaysFalse);
+    case 'not':
+      return isAlwaysTrue(filter.filter);
+    default:
+      return false;
+  }
+}
+
+function isAlwaysTrue(filter: Filter): boolean {
+  switch (filter.op) {
+    case 'and':
+      return filter.filters.every(isAlwaysTrue);
+    case 'or':
+      return filter.filters.some(isAlwaysTrue);
+    case 'not':
+      return isAlwaysFalse(filter.filter);
+    default:
+      return false;
   }
 }
 

@@ -4,6 +4,7 @@ export {
   type FilterValue,
   f,
   filterColumns,
+  isAlwaysFalse,
   quoteIdentifier,
   renderFilter,
   sqlLiteral,

@@ -1,10 +1,20 @@
-import { NotFoundError, parseStarRocksType, type StarRocksType, TypeParseError } from '@srconnect/catalog';
-import { InvalidOptionError, ProtocolError, StarRocksError } from '@srconnect/stream-load-sdk';
+import {
+  NotFoundError,
+  parseStarRocksType,
+  type StarRocksType,
+  TypeParseError,
+  translateDriverError,
+} from '@srconnect/catalog';
+import { InvalidOptionError, ProtocolError } from '@srconnect/stream-load-sdk';
 import mysql from 'mysql2/promise';
 import { z } from 'zod';
 import { quoteIdentifier } from './filter.js';
 import { type CacheStats, LruCache } from './lru-cache.js';
+import { setOwn } from './set-own.js';
 import { parseTextValue } from './text-value.js';
+
+/** Node timers fire at once above this (2^31 − 1 ms). */
+const MAX_TIMER_MS = 2_147_483_647;
 
 export const LookupOptionsSchema = z.strictObject({
   connection: z
@@ -13,7 +23,7 @@ export const LookupOptionsSchema = z.strictObject({
       port: z.number().int().min(1).max(65535).default(9030),
       user: z.string().min(1),
       password: z.string().default(''),
-      connectTimeoutMs: z.number().int().positive().default(10_000),
+      connectTimeoutMs: z.number().int().positive().max(MAX_TIMER_MS).default(10_000),
       poolSize: z.number().int().positive().default(4),
       ssl: z.record(z.string(), z.unknown()).optional(),
     })
@@ -32,10 +42,15 @@ export const LookupOptionsSchema = z.strictObject({
     })
     .default({ maxRows: 100_000, ttlMs: 60_000, cacheMissing: true }),
   batchSize: z.number().int().positive().max(10_000).default(500).describe('Keys per IN query'),
-  queryTimeoutMs: z.number().int().positive().default(30_000),
+  queryTimeoutMs: z.number().int().positive().max(MAX_TIMER_MS).default(30_000),
 });
 
-export type LookupOptions = z.input<typeof LookupOptionsSchema>;
+export type LookupOptions = Omit<z.input<typeof LookupOptionsSchema>, 'keyColumns' | 'columns'> & {
+  /** The columns a key is made of, in order. */
+  readonly keyColumns: readonly string[];
+  /** The columns returned (default: every column). */
+  readonly columns?: readonly string[];
+};
 
 /** A key: one value for a single key column, or an array (in `keyColumns` order) for a composite key. */
 export type LookupKey = string | number | bigint | boolean | readonly (string | number | bigint | boolean)[];
@@ -113,7 +128,28 @@ function columnType(r: ColumnRow): StarRocksType | null {
 
 const INTEGER_RE = /^[+-]?\d+$/;
 const DECIMAL_RE = /^([+-]?)(\d*)(?:\.(\d*))?$/;
-const DATETIME_RE = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d*))?$/;
+const DATE_RE = /^(\d{1,4})-(\d{1,2})-(\d{1,2})$/;
+const DATETIME_RE = /^(\d{1,4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d*))?$/;
+
+const pad = (s: string | undefined, n: number) => (s ?? '').padStart(n, '0');
+
+const EXPONENT_RE = /^([+-]?)(\d+)(?:\.(\d+))?e([+-]?\d+)$/i;
+
+/** A number (or numeric text) in plain decimal notation: `1e-7` → `0.0000001`, `1.5e3` → `1500`. */
+function plainNumber(v: unknown): string {
+  const s = String(v).trim();
+  const m = EXPONENT_RE.exec(s);
+  if (!m) return s;
+  const digits = `${m[2]}${m[3] ?? ''}`;
+  const point = (m[2] as string).length + Number(m[4]);
+  const body =
+    point <= 0
+      ? `0.${'0'.repeat(-point)}${digits}`
+      : point >= digits.length
+        ? digits + '0'.repeat(point - digits.length)
+        : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return `${m[1] === '-' ? '-' : ''}${body}`;
+}
 
 /**
  * One text per key value, the same for a key as given (`1`, `1n`, `'1'`, `true`, `'12.5'`) and as
@@ -123,19 +159,23 @@ function keyText(type: StarRocksType | null): (value: unknown) => string {
   switch (type?.kind) {
     case 'BOOLEAN':
       return (v) =>
-        v === true || v === 1 || v === '1' ? '1' : v === false || v === 0 || v === '0' ? '0' : String(v);
+        v === true || v === 1 || v === '1' || v === 'true'
+          ? '1'
+          : v === false || v === 0 || v === '0' || v === 'false'
+            ? '0'
+            : String(v);
     case 'TINYINT':
     case 'SMALLINT':
     case 'INT':
     case 'BIGINT':
     case 'LARGEINT':
       return (v) => {
-        const s = String(v).trim();
+        const s = plainNumber(v);
         return INTEGER_RE.test(s) ? BigInt(s).toString() : s;
       };
     case 'DECIMAL':
       return (v) => {
-        const s = String(v).trim();
+        const s = plainNumber(v);
         const m = DECIMAL_RE.exec(s);
         if (!m || (m[2] === '' && (m[3] ?? '') === '')) return s;
         const int = m[2]!.replace(/^0+/, '') || '0';
@@ -143,13 +183,20 @@ function keyText(type: StarRocksType | null): (value: unknown) => string {
         const body = frac === '' ? int : `${int}.${frac}`;
         return m[1] === '-' && body !== '0' ? `-${body}` : body;
       };
+    case 'DATE':
+      return (v) => {
+        const s = String(v).trim();
+        const m = DATE_RE.exec(s);
+        return m ? `${pad(m[1], 4)}-${pad(m[2], 2)}-${pad(m[3], 2)}` : s;
+      };
     case 'DATETIME':
       return (v) => {
         const s = String(v).trim();
         const m = DATETIME_RE.exec(s);
         if (!m) return s;
-        const frac = (m[3] ?? '').replace(/0+$/, '');
-        return `${m[1]} ${m[2]}${frac === '' ? '' : `.${frac}`}`;
+        const frac = (m[7] ?? '').replace(/0+$/, '');
+        const time = `${pad(m[4], 2)}:${pad(m[5], 2)}:${pad(m[6], 2)}`;
+        return `${pad(m[1], 4)}-${pad(m[2], 2)}-${pad(m[3], 2)} ${time}${frac === '' ? '' : `.${frac}`}`;
       };
     default:
       return (v) => String(v);
@@ -175,6 +222,7 @@ export function createLookup(options: LookupOptions): Lookup {
   const keyCols = o.keyColumns.map((c) => quoteIdentifier(c));
   let queries = 0;
   let rowsFetched = 0;
+  let invalidations = 0;
 
   const run = async <T>(sql: string, values: unknown[], raw: boolean): Promise<T[]> => {
     try {
@@ -187,9 +235,12 @@ export function createLookup(options: LookupOptions): Lookup {
       });
       return rows as T[];
     } catch (err) {
-      throw new StarRocksError('SR_NETWORK', `lookup in ${where} failed: ${(err as Error).message}`, {
-        retriable: true,
-        cause: err,
+      throw translateDriverError(err, sql, {
+        host: o.connection.host,
+        port: o.connection.port,
+        user: o.connection.user,
+        password: o.connection.password,
+        connectTimeoutMs: o.connection.connectTimeoutMs,
       });
     }
   };
@@ -281,7 +332,7 @@ export function createLookup(options: LookupOptions): Lookup {
       for (const [label, raw] of Object.entries(r)) {
         if (/^__k\d+$/.test(label)) continue;
         const read = t.readers.get(label.toLowerCase());
-        row[label] = raw === null ? null : read ? read(raw) : raw.toString('utf8');
+        setOwn(row, label, raw === null ? null : read ? read(raw) : raw.toString('utf8'));
       }
       out.set(cacheKey(t, parts), row);
     }
@@ -289,6 +340,7 @@ export function createLookup(options: LookupOptions): Lookup {
   };
 
   const getMany = async (keys: readonly LookupKey[]): Promise<(LookupRow | null)[]> => {
+    const generation = invalidations;
     const normalized = keys.map(normalize);
     const t = await tableInfo();
     const ck = normalized.map((parts) => cacheKey(t, parts));
@@ -307,9 +359,16 @@ export function createLookup(options: LookupOptions): Lookup {
         t,
         batch.map(([, parts]) => parts),
       );
+      // a row whose key text matches no key asked for means a key was written in a form we do not
+      // canonicalize: then a miss in this batch is not proof of absence, so it is not remembered
+      const requested = new Set(batch.map(([k]) => k));
+      const trustMisses = [...found.keys()].every((k) => requested.has(k));
       for (const [k] of batch) {
         const row = found.get(k) ?? null;
-        if (row !== null || o.cache.cacheMissing) cache.set(k, row);
+        // an invalidate() after this call began wins over what its queries read
+        if (generation === invalidations && (row !== null || (o.cache.cacheMissing && trustMisses))) {
+          cache.set(k, row);
+        }
         fetched.set(k, row);
       }
     }
@@ -324,6 +383,7 @@ export function createLookup(options: LookupOptions): Lookup {
     get: async (key) => (await getMany([key]))[0] ?? null,
     getMany,
     invalidate: (keys) => {
+      invalidations++;
       if (!keys) cache.clear();
       else {
         const all = keys.map(normalize);

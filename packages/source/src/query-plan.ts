@@ -12,6 +12,9 @@ import {
 } from '@srconnect/stream-load-sdk';
 import { type Dispatcher, request, errors as undiciErrors } from 'undici';
 
+/** 500 texts of TableQueryPlanAction for a statement it cannot analyse or plan (not worth a retry). */
+const SQL_REJECTED = /The Sql is invalid|Planner should plan just only one ScanNode/;
+
 export interface QueryPlan {
   /** `opaqued_query_plan`, passed back verbatim to `open_scanner`. */
   readonly plan: string;
@@ -77,11 +80,14 @@ export async function fetchQueryPlan(r: QueryPlanRequest): Promise<QueryPlan> {
   }
   if (status !== 200 || body?.status !== 200) {
     const why = typeof body?.exception === 'string' ? body.exception : text.slice(0, 500);
+    const code = status === 200 ? Number(body?.status) || 500 : status;
     throw new HttpStatusError(
-      `query plan for ${r.database}.${r.table} failed with HTTP ${status}: ${why}`,
-      status === 200 ? Number(body?.status) || 500 : status,
+      `query plan for ${r.database}.${r.table} failed with HTTP ${code}: ${why}`,
+      code,
       url,
       text,
+      // the FE answers 500 for SQL it cannot analyse or plan: asking again gives the same answer
+      code >= 500 && !SQL_REJECTED.test(why),
     );
   }
   const plan = body.opaqued_query_plan;

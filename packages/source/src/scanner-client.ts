@@ -3,7 +3,13 @@
  * TBinaryProtocol, plain method names, one call at a time.
  */
 import { connect, type Socket } from 'node:net';
-import { NetworkError, ProtocolError, StarRocksError, TimeoutError } from '@srconnect/stream-load-sdk';
+import {
+  AbortedError,
+  NetworkError,
+  ProtocolError,
+  StarRocksError,
+  TimeoutError,
+} from '@srconnect/stream-load-sdk';
 import {
   type DecodedReply,
   decodeReply,
@@ -83,6 +89,24 @@ export interface ScannerConnectionOptions {
   readonly connectTimeoutMs: number;
   /** Longest wait for one reply. */
   readonly socketTimeoutMs: number;
+  /** Stops the scan: fails a `get_next` in flight with `SR_ABORTED` (see `onAbort`). */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The `ScanError` of a result whose `TStatus` is not OK (undefined when OK); a result without a status is a `ProtocolError`. */
+function statusError(method: string, backend: string, result: ThriftFields): StarRocksError | undefined {
+  const status = field.struct(result, 1);
+  const code = status ? field.number(status, 1) : undefined;
+  if (code === undefined) return new ProtocolError(`${method} reply from ${backend} has no status`, '');
+  if (code === 0) return undefined;
+  const messages = (status && field.list(status, 2)) ?? [];
+  const text = messages.map((m) => (Buffer.isBuffer(m) ? m.toString('utf8') : String(m))).join('; ');
+  return new ScanError(
+    `${method} on ${backend} failed: ${STATUS_NAMES[code] ?? `status ${code}`}${text ? `: ${text}` : ''}`,
+    code,
+    backend,
+    text,
+  );
 }
 
 interface Pending {
@@ -103,6 +127,16 @@ export class ScannerConnection {
   private failure: unknown;
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
+  /**
+   * A stop drops the connection only under a `get_next` in flight (it may wait long for rows; its
+   * context id is known, so the scanner can still be closed elsewhere). An `open_scanner` in flight
+   * is left to finish, or the context it creates could never be closed; idle, the owner closes.
+   */
+  private readonly onAbort = () => {
+    if (this.pending?.method !== 'get_next') return;
+    this.fail(new AbortedError(`the scan was stopped; the connection to ${this.backend} is dropped`));
+    this.socket.destroy();
+  };
 
   private constructor(backend: string, socket: Socket, opts: ScannerConnectionOptions) {
     this.backend = backend;
@@ -115,36 +149,54 @@ export class ScannerConnection {
     socket.on('close', () =>
       this.fail(new NetworkError(`scanner connection to ${backend} was closed by the server`, backend)),
     );
+    opts.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  /** Connects to `host:port`, bounded by `connectTimeoutMs`. */
+  /** Connects to `host:port`, bounded by `connectTimeoutMs` and `signal`. */
   static connect(host: string, port: number, opts: ScannerConnectionOptions): Promise<ScannerConnection> {
     const backend = `${host}:${port}`;
     return new Promise((resolve, reject) => {
+      if (opts.signal?.aborted) {
+        reject(new AbortedError('the scan was stopped'));
+        return;
+      }
       const socket = connect({ host, port });
       socket.setNoDelay(true);
       // long scans sit idle between batches while the consumer works: keep NATs and firewalls from dropping them
       socket.setKeepAlive(true, 30_000);
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(
-          new TimeoutError(
-            `connecting to the BE scanner at ${backend} took over ${opts.connectTimeoutMs} ms`,
-            opts.connectTimeoutMs,
-          ),
-        );
-      }, opts.connectTimeoutMs);
-      const onError = (e: Error) => {
-        clearTimeout(timer);
-        reject(new NetworkError(`cannot connect to the BE scanner at ${backend}: ${e.message}`, backend, e));
-      };
-      socket.once('error', onError);
-      socket.once('connect', () => {
+      const done = (err?: unknown) => {
         clearTimeout(timer);
         socket.off('error', onError);
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (err === undefined) return;
+        socket.destroy();
+        reject(err);
+      };
+      const timer = setTimeout(
+        () =>
+          done(
+            new TimeoutError(
+              `connecting to the BE scanner at ${backend} took over ${opts.connectTimeoutMs} ms`,
+              opts.connectTimeoutMs,
+            ),
+          ),
+        opts.connectTimeoutMs,
+      );
+      const onError = (e: Error) =>
+        done(new NetworkError(`cannot connect to the BE scanner at ${backend}: ${e.message}`, backend, e));
+      const onAbort = () => done(new AbortedError('the scan was stopped'));
+      socket.once('error', onError);
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      socket.once('connect', () => {
+        done();
         resolve(new ScannerConnection(backend, socket, opts));
       });
     });
+  }
+
+  /** True until the connection fails or is closed. */
+  get healthy(): boolean {
+    return this.failure === undefined;
   }
 
   /** `open_scanner`: returns the context id and the selected columns in output order. */
@@ -167,8 +219,14 @@ export class ScannerConnection {
     e.field(TType.I16, 11).i16(p.keepAliveMin);
     e.field(TType.I32, 12).i32(p.queryTimeoutS);
     e.field(TType.I64, 13).i64(p.memLimitBytes);
-    const r = await this.call('open_scanner', e.finish());
+    const r = await this.call('open_scanner', e.finish(), false);
     const contextId = field.string(r, 2);
+    const failed = statusError('open_scanner', this.backend, r);
+    if (failed) {
+      // the BE may have created the context anyway (spec §6.2): do not leave it to the keep-alive GC
+      if (contextId !== undefined) await this.closeScanner(contextId).catch(() => undefined);
+      throw failed;
+    }
     if (contextId === undefined)
       throw new ProtocolError(`open_scanner reply from ${this.backend} has no context_id`, '');
     const columns = (field.list(r, 3) ?? []).map((c) => {
@@ -200,6 +258,7 @@ export class ScannerConnection {
 
   /** Closes the socket (idempotent). */
   close(): void {
+    this.opts.signal?.removeEventListener('abort', this.onAbort);
     this.fail(new NetworkError(`scanner connection to ${this.backend} is closed`, this.backend));
     this.socket.destroy();
   }
@@ -232,18 +291,9 @@ export class ScannerConnection {
     const result = reply.success;
     if (result === undefined)
       throw new ProtocolError(`${method} reply from ${this.backend} has no result`, '');
-    const status = field.struct(result, 1);
-    const code = status ? field.number(status, 1) : undefined;
-    if (code === undefined) throw new ProtocolError(`${method} reply from ${this.backend} has no status`, '');
-    if (checkStatus && code !== 0) {
-      const messages = (status && field.list(status, 2)) ?? [];
-      const text = messages.map((m) => (Buffer.isBuffer(m) ? m.toString('utf8') : String(m))).join('; ');
-      throw new ScanError(
-        `${method} on ${this.backend} failed: ${STATUS_NAMES[code] ?? `status ${code}`}${text ? `: ${text}` : ''}`,
-        code,
-        this.backend,
-        text,
-      );
+    if (checkStatus) {
+      const failed = statusError(method, this.backend, result);
+      if (failed) throw failed;
     }
     return result;
   }

@@ -2,6 +2,11 @@ import { InvalidOptionError } from '@srconnect/stream-load-sdk';
 import { z } from 'zod';
 import type { Filter } from './filter.js';
 
+/** Node timers fire at once above this (2^31 − 1 ms). */
+const MAX_TIMER_MS = 2_147_483_647;
+const MAX_I32 = 2_147_483_647;
+const MAX_I64 = 2n ** 63n - 1n;
+
 const isFunction = (v: unknown): v is (address: string) => string => typeof v === 'function';
 
 const feUrl = z
@@ -40,18 +45,18 @@ export const SourceOptionsSchema = z.strictObject({
   /** `keep_alive_min`: how long the BE keeps an idle scan context. */
   keepAliveMin: z.number().int().min(1).max(32_767).default(10),
   /** `query_timeout` in seconds. */
-  queryTimeoutS: z.number().int().min(1).default(600),
+  queryTimeoutS: z.number().int().min(1).max(MAX_I32).default(600),
   /** `mem_limit` in bytes for each scanner's fragment. */
   memLimitBytes: z
-    .union([z.number().int().min(1), z.bigint().min(1n)])
+    .union([z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), z.bigint().min(1n).max(MAX_I64)])
     .default(1_073_741_824)
     .transform((v) => BigInt(v)),
   /** Further attempts after a failed plan request or scanner open (with `retryBackoffMs` × attempt between). */
   maxRetries: z.number().int().min(0).max(20).default(2),
-  retryBackoffMs: z.number().int().min(0).default(1000),
-  connectTimeoutMs: z.number().int().min(1).default(10_000),
+  retryBackoffMs: z.number().int().min(0).max(MAX_TIMER_MS).default(1000),
+  connectTimeoutMs: z.number().int().min(1).max(MAX_TIMER_MS).default(10_000),
   /** Longest wait for one reply (a query plan or a batch). */
-  socketTimeoutMs: z.number().int().min(1).default(120_000),
+  socketTimeoutMs: z.number().int().min(1).max(MAX_TIMER_MS).default(120_000),
   /** Planned BE address → reachable address (`'172.17.0.2:9060': 'localhost:19060'`), or a function. */
   backendAddressMap: z
     .union([z.record(z.string(), z.string()), z.custom<(address: string) => string>(isFunction)])
@@ -72,9 +77,11 @@ export const SourceOptionsSchema = z.strictObject({
     .optional(),
 });
 
-export type SourceOptions = Omit<z.input<typeof SourceOptionsSchema>, 'feUrls'> & {
+export type SourceOptions = Omit<z.input<typeof SourceOptionsSchema>, 'feUrls' | 'columns'> & {
   /** FE HTTP URLs (`http://fe:8030`): one, or several tried in turn. */
   readonly feUrls: string | readonly string[];
+  /** Columns to read, in this order (default: every column). */
+  readonly columns?: readonly string[];
 };
 export type ResolvedSourceOptions = z.output<typeof SourceOptionsSchema>;
 

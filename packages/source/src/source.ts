@@ -1,9 +1,10 @@
-import { AbortedError, InvalidOptionError, StarRocksError } from '@srconnect/stream-load-sdk';
+import { translateDriverError } from '@srconnect/catalog';
+import { AbortedError, InvalidOptionError, ProtocolError, StarRocksError } from '@srconnect/stream-load-sdk';
 import { type RecordBatch, tableFromIPC } from 'apache-arrow';
 import mysql from 'mysql2/promise';
 import { Agent } from 'undici';
 import { batchRows, type SourceRow } from './arrow-rows.js';
-import { quoteIdentifier, renderFilter } from './filter.js';
+import { isAlwaysFalse, quoteIdentifier, renderFilter } from './filter.js';
 import { mergeReaders } from './merge-readers.js';
 import { fetchQueryPlan } from './query-plan.js';
 import { type ScanSplit, scanSplits } from './scan-splits.js';
@@ -62,18 +63,65 @@ export interface Source {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
+/** Splits handed back by the caller (maybe through JSON) must still be splits. */
+function checkSplits(splits: readonly ScanSplit[]): void {
+  for (const [i, s] of splits.entries()) {
+    const ok =
+      Array.isArray(s?.tabletIds) &&
+      s.tabletIds.length > 0 &&
+      s.tabletIds.every((t) => typeof t === 'string' && /^\d+$/.test(t)) &&
+      Array.isArray(s.backends) &&
+      s.backends.length > 0 &&
+      s.backends.every((b) => typeof b === 'string');
+    if (!ok) throw new InvalidOptionError(`splits[${i}]: not a split from plan() (tabletIds and backends)`);
+  }
+}
+
+/** The record batches of one `get_next` reply (one Arrow IPC stream). */
+function decodeBatches(bytes: Buffer, backend: string): RecordBatch[] {
+  try {
+    return tableFromIPC(bytes).batches;
+  } catch (e) {
+    throw new ProtocolError(
+      `get_next rows from ${backend} are not an Arrow IPC stream: ${(e as Error).message}`,
+      '',
     );
+  }
+}
+
+/** Waits `ms`, or less when `signal` aborts; leaves no listener behind. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/** Best-effort `close_scanner` on a fresh connection, for a context whose connection was dropped. */
+async function closeDetached(
+  host: string,
+  port: number,
+  contextId: string,
+  timeoutMs: number,
+): Promise<void> {
+  let conn: ScannerConnection | undefined;
+  try {
+    conn = await ScannerConnection.connect(host, port, {
+      connectTimeoutMs: timeoutMs,
+      socketTimeoutMs: timeoutMs,
+    });
+    await conn.closeScanner(contextId);
+  } catch {
+    // the BE's keep-alive GC frees it later
+  } finally {
+    conn?.close();
+  }
+}
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AbortedError('the scan was aborted', signal.reason);
@@ -108,6 +156,8 @@ export function createSource(options: SourceOptions): Source {
   const retriable = (e: unknown) => e instanceof StarRocksError && e.retriable;
 
   const plan = async (opts: { signal?: AbortSignal } = {}): Promise<ScanPlan> => {
+    // StarRocks would plan no scan node for it and answer 500: nothing to read, nothing to ask
+    if (o.filter && isAlwaysFalse(o.filter)) return { queryPlan: '', splits: [] };
     for (let attempt = 0; ; attempt++) {
       throwIfAborted(opts.signal);
       const feUrl = o.feUrls[feTurn++ % o.feUrls.length] as string;
@@ -136,7 +186,7 @@ export function createSource(options: SourceOptions): Source {
   async function* readSplit(
     queryPlan: string,
     split: ScanSplit,
-    signal?: AbortSignal,
+    signal: AbortSignal,
   ): AsyncGenerator<SourceBatch> {
     let delivered = false;
     for (let attempt = 0; ; attempt++) {
@@ -149,6 +199,7 @@ export function createSource(options: SourceOptions): Source {
         conn = await ScannerConnection.connect(host, port, {
           connectTimeoutMs: o.connectTimeoutMs,
           socketTimeoutMs: o.socketTimeoutMs,
+          signal,
         });
         const opened = await conn.openScanner({
           database: o.database,
@@ -167,10 +218,11 @@ export function createSource(options: SourceOptions): Source {
         stats.scannersOpened++;
         let offset = 0n;
         for (;;) {
+          throwIfAborted(signal);
           const bytes = await conn.getNext(contextId, offset);
           if (bytes === undefined) return;
           stats.bytes += bytes.length;
-          for (const batch of tableFromIPC(bytes).batches) {
+          for (const batch of decodeBatches(bytes, backend)) {
             offset += BigInt(batch.numRows);
             stats.batches++;
             stats.rows += batch.numRows;
@@ -188,11 +240,15 @@ export function createSource(options: SourceOptions): Source {
           );
         }
         // A retry after rows went out would deliver them twice: only a split that delivered nothing restarts.
-        if (delivered || attempt >= o.maxRetries || !retriable(e) || signal?.aborted) throw e;
+        if (delivered || attempt >= o.maxRetries || !retriable(e) || signal.aborted) throw e;
         stats.retries++;
         await sleep(o.retryBackoffMs * (attempt + 1), signal);
       } finally {
-        if (conn && contextId !== undefined) await conn.closeScanner(contextId).catch(() => undefined);
+        if (conn && contextId !== undefined) {
+          if (conn.healthy) await conn.closeScanner(contextId).catch(() => undefined);
+          else
+            await closeDetached(host, port, contextId, Math.min(o.connectTimeoutMs, o.socketTimeoutMs, 5000));
+        }
         conn?.close();
       }
     }
@@ -201,8 +257,12 @@ export function createSource(options: SourceOptions): Source {
   async function* batches(opts: ScanOptions = {}): AsyncGenerator<SourceBatch, void, undefined> {
     const p = opts.plan ?? (await plan({ signal: opts.signal }));
     const splits = opts.splits ?? p.splits;
+    checkSplits(splits);
     yield* mergeReaders(
-      splits.map((s) => () => readSplit(p.queryPlan, s, opts.signal)),
+      splits.map(
+        (s) => (stop: AbortSignal) =>
+          readSplit(p.queryPlan, s, opts.signal ? AbortSignal.any([opts.signal, stop]) : stop),
+      ),
       o.parallelism,
       opts.signal,
       (c) => {
@@ -222,32 +282,31 @@ export function createSource(options: SourceOptions): Source {
 
   const count = async (): Promise<number> => {
     if (!o.mysql) throw new InvalidOptionError('count() needs the mysql option (the FE MySQL host and port)');
-    const conn = await mysql.createConnection({
-      host: o.mysql.host,
-      port: o.mysql.port,
-      user: o.user,
-      password: o.password,
-      connectTimeout: o.connectTimeoutMs,
-      ssl: o.mysql.ssl as never,
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-    });
+    const countSql = `SELECT COUNT(*) AS n FROM ${table}${where}`;
+    let conn: mysql.Connection | undefined;
     try {
-      const [res] = await conn.query({
-        sql: `SELECT COUNT(*) AS n FROM ${table}${where}`,
-        timeout: o.socketTimeoutMs,
+      conn = await mysql.createConnection({
+        host: o.mysql.host,
+        port: o.mysql.port,
+        user: o.user,
+        password: o.password,
+        connectTimeout: o.connectTimeoutMs,
+        ssl: o.mysql.ssl as never,
+        supportBigNumbers: true,
+        bigNumberStrings: true,
       });
+      const [res] = await conn.query({ sql: countSql, timeout: o.socketTimeoutMs });
       return Number((res as { n: string | number }[])[0]?.n);
     } catch (e) {
-      throw new StarRocksError(
-        'SR_SQL',
-        `count of ${o.database}.${o.table} failed: ${(e as Error).message}`,
-        {
-          cause: e,
-        },
-      );
+      throw translateDriverError(e, countSql, {
+        host: o.mysql.host,
+        port: o.mysql.port,
+        user: o.user,
+        password: o.password,
+        connectTimeoutMs: o.connectTimeoutMs,
+      });
     } finally {
-      await conn.end().catch(() => undefined);
+      await conn?.end().catch(() => undefined);
     }
   };
 

@@ -1,5 +1,6 @@
 import { formatStarRocksType, type StarRocksType } from '@srconnect/catalog';
 import { ProtocolError } from '@srconnect/stream-load-sdk';
+import { setOwn } from './set-own.js';
 import { shortestFloat32 } from './shortest-float32.js';
 
 /**
@@ -189,14 +190,7 @@ class NestedReader {
       position++;
     });
     const out: Record<string, unknown> = {};
-    type.fields.forEach((f, i) => {
-      Object.defineProperty(out, f.name, {
-        value: values[i],
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    });
+    for (const [i, f] of type.fields.entries()) setOwn(out, f.name, values[i]);
     return out;
   }
 

@@ -99,13 +99,13 @@ export class AuthError extends StarRocksError {
   }
 }
 
-/** An HTTP status the protocol does not expect (404, 500, a redirect loop…). */
+/** An HTTP status the protocol does not expect (404, 500, a redirect loop…). 5xx are retriable unless said otherwise. */
 export class HttpStatusError extends StarRocksError {
   readonly httpStatus: number;
   readonly url: string;
   readonly body: string;
-  constructor(message: string, httpStatus: number, url: string, body: string) {
-    super('SR_HTTP', message, { retriable: httpStatus >= 500 });
+  constructor(message: string, httpStatus: number, url: string, body: string, retriable = httpStatus >= 500) {
+    super('SR_HTTP', message, { retriable });
     this.httpStatus = httpStatus;
     this.url = url;
     this.body = body;

@@ -1,6 +1,6 @@
 import { NotFoundError } from '@srconnect/catalog';
 import { type Emulator, startEmulator } from '@srconnect/emulator';
-import { createStreamLoadClient, InvalidOptionError } from '@srconnect/stream-load-sdk';
+import { createStreamLoadClient, InvalidOptionError, type StarRocksError } from '@srconnect/stream-load-sdk';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLookup, type LookupOptions } from '../../src/index.js';
@@ -160,6 +160,7 @@ beforeAll(async () => {
       'CREATE TABLE lk.flags (k BOOLEAN NOT NULL, at DATETIME NOT NULL, v VARCHAR(8)) PRIMARY KEY(k, at)',
     );
     await sql.query('CREATE TABLE lk.prices (p DECIMAL(10, 2), v INT) DUPLICATE KEY(p)');
+    await sql.query('CREATE TABLE lk.days (d DATE NOT NULL, tiny DECIMAL(12, 9), v INT) PRIMARY KEY(d)');
   } finally {
     await sql.end();
   }
@@ -170,6 +171,7 @@ beforeAll(async () => {
     { k: false, at: '2024-01-01 10:00:00.5', v: 'off' },
   ]);
   await load('prices', [{ p: '12.5', v: 1 }]);
+  await load('days', [{ d: '2024-01-05', tiny: '0.0000001', v: 1 }]);
 });
 afterAll(async () => {
   await emu.close();
@@ -255,6 +257,39 @@ describe('lookup values', () => {
     await using prices = lookup({ table: 'prices', keyColumns: ['p'], columns: ['v'] });
     expect(await prices.getMany(['12.5', '12.50', 12.5])).toEqual([{ v: 1 }, { v: 1 }, { v: 1 }]);
     expect(prices.stats()).toMatchObject({ queries: 1, size: 1 });
+  });
+});
+
+describe('lookup keys in other spellings', () => {
+  it('finds DATE keys written without zero padding, and DECIMAL keys given as exponent numbers', async () => {
+    await using days = lookup({ table: 'days', keyColumns: ['d'], columns: ['v'] });
+    expect(await days.getMany(['2024-1-5', '2024-01-05'])).toEqual([{ v: 1 }, { v: 1 }]);
+    expect(days.stats()).toMatchObject({ queries: 1, size: 1 });
+    await using tiny = lookup({ table: 'days', keyColumns: ['tiny'], columns: ['v'] });
+    expect(await tiny.get(1e-7)).toEqual({ v: 1 });
+  });
+
+  it('an invalidate() during a query wins over what the query read', async () => {
+    await using lk = lookup({ table: 'days', keyColumns: ['d'], columns: ['v'] });
+    const pending = lk.get('2024-01-05');
+    lk.invalidate();
+    expect(await pending).toEqual({ v: 1 });
+    expect(lk.stats().size).toBe(0);
+  });
+});
+
+describe('lookup errors', () => {
+  it('wrong credentials are SR_AUTH (not retriable) and the password appears nowhere', async () => {
+    await using lk = createLookup({
+      connection: { host: emu.host, port: emu.queryPort, user: 'root', password: 'hunter2-secret' },
+      database: 'lk',
+      table: 'days',
+      keyColumns: ['d'],
+    });
+    const err = (await lk.get('2024-01-05').catch((e: unknown) => e)) as StarRocksError;
+    expect(err.code).toBe('SR_AUTH');
+    expect(err.retriable).toBe(false);
+    expect(`${err.message} ${err.stack}`).not.toContain('hunter2');
   });
 });
 

@@ -170,6 +170,38 @@ describe('createSource errors', () => {
     );
   });
 
+  it('caps numbers at their wire and timer limits', () => {
+    expect(() => createSource({ ...base, socketTimeoutMs: 3e9 })).toThrow(/socketTimeoutMs/);
+    expect(() => createSource({ ...base, queryTimeoutS: 3e9 })).toThrow(/queryTimeoutS/);
+    expect(() => createSource({ ...base, memLimitBytes: 2n ** 63n })).toThrow(/memLimitBytes/);
+  });
+
+  it('SQL the FE cannot analyse is SR_HTTP and not retried', async () => {
+    const source = createSource({ ...base, columns: ['nope'], retryBackoffMs: 0 });
+    const err = await all(source.rows()).catch((e) => e);
+    expect(err.code).toBe('SR_HTTP');
+    expect(err.retriable).toBe(false);
+    expect(source.stats().plans).toBe(1);
+    await source.close();
+  });
+
+  it('a filter that holds for no row reads nothing and asks nothing', async () => {
+    const source = createSource({ ...base, filter: f.and(f.eq('grp', 1), f.in('id', [])) });
+    expect(await all(source.rows())).toEqual([]);
+    expect(source.stats().plans).toBe(0);
+    await source.close();
+  });
+
+  it('splits handed back in a broken shape are an option error', async () => {
+    const source = createSource(base);
+    const plan = await source.plan();
+    const broken = { ...plan, splits: [{ tabletIds: ['1; DROP'], backends: ['x:1'] }] };
+    await expect(all(source.rows({ plan: broken }))).rejects.toThrow(
+      /splits\[0\]: not a split from plan\(\)/,
+    );
+    await source.close();
+  });
+
   it('an unknown table is the FE 404, not retried', async () => {
     const source = createSource({ ...base, table: 'nope', retryBackoffMs: 0 });
     const err = await all(source.rows()).catch((e) => e);
