@@ -92,6 +92,14 @@ const RENAMED: Record<string, string> = {
   headers: 'properties',
 };
 
+/** A URL text for messages: anything up to the last `@` (the userinfo, maybe with a password) hidden. */
+function withoutUserinfo(text: string): string {
+  const at = text.lastIndexOf('@');
+  if (at < 0) return text;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? '';
+  return `${scheme}***${text.slice(at)}`;
+}
+
 function parseUrl(value: unknown, name: string): URL {
   if (typeof value !== 'string' || value.trim() === '')
     throw new InvalidOptionError(`\`${name}\` must be a URL string like http://fe:8030`);
@@ -101,9 +109,7 @@ function parseUrl(value: unknown, name: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new InvalidOptionError(
-      `\`${name}\` is not a valid URL: ${JSON.stringify(value.replace(/\/\/[^@/]*@/, '//***@'))}`,
-    );
+    throw new InvalidOptionError(`\`${name}\` is not a valid URL: ${JSON.stringify(withoutUserinfo(value))}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new InvalidOptionError(`\`${name}\` must use http or https, got ${url.protocol}`);
@@ -158,6 +164,9 @@ export function resolveProperties(p: unknown, name: string): Record<string, stri
     if (key === 'authorization' || key === 'expect' || key === 'content-length' || key === 'host') {
       throw new InvalidOptionError(`\`${name}.${k}\` is set by the client and cannot be given`);
     }
+    // a CR, LF or NUL would split or end the header (request smuggling)
+    if (/[\r\n\0]/.test(v))
+      throw new InvalidOptionError(`\`${name}.${k}\` must not contain CR, LF or NUL characters`);
     out[key] = v;
   }
   return out;

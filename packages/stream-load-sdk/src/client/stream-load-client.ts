@@ -502,8 +502,19 @@ export function createStreamLoadClient(options: StreamLoadClientOptions): Stream
       timeout: String(r.timeoutSec ?? Number(o.properties.timeout ?? 600)),
     };
     if (r.idleTimeoutSec !== undefined) headers.idle_transaction_timeout = String(r.idleTimeoutSec);
-    return retryTxn(what, r, async (attempt) => {
-      const { reply, url } = await txnSend('begin', r, headers);
+    // whether an earlier attempt of this same begin may have opened the transaction unseen (its
+    // reply was lost); only then is an open transaction under the label taken as ours
+    let outcomeUnknown = false;
+    return retryTxn(what, r, async () => {
+      const unknownBefore = outcomeUnknown;
+      let sent: Awaited<ReturnType<typeof txnSend>>;
+      try {
+        sent = await txnSend('begin', r, headers);
+      } catch (err) {
+        if (err instanceof NetworkError || err instanceof TimeoutError) outcomeUnknown = true;
+        throw err;
+      }
+      const { reply, url } = sent;
       const json = expectJson(reply, url, what);
       const status = json.status?.toUpperCase() ?? null;
       if (status === 'OK') return txnReply(r.label, json);
@@ -511,7 +522,7 @@ export function createStreamLoadClient(options: StreamLoadClientOptions): Stream
       if (status === 'LABEL_ALREADY_EXISTS') {
         const existing = json.str('ExistingJobStatus') ?? '';
         // our own earlier begin whose reply was lost: the BE still holds the open transaction
-        if (existing === '' && attempt > 1) return txnReply(r.label, json);
+        if (existing === '' && unknownBefore) return txnReply(r.label, json);
         throw new TransactionError(
           `${what}: label already used${existing ? ` (ExistingJobStatus ${existing})` : ' (a transaction with this label is open)'}: ${json.message}`,
           'begin',

@@ -33,6 +33,8 @@ export interface HttpReply {
   readonly bodySent: boolean;
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** Shows a URL without credentials or query (for messages and logs). */
 export function safeUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
@@ -51,7 +53,16 @@ export function sendHttp(o: HttpRequestOptions): Promise<HttpReply> {
       return;
     }
     const where = safeUrl(o.url);
-    const headers: Record<string, string | number> = { ...o.headers };
+    const headers: Record<string, string | number> = {};
+    // non-ASCII values go as their UTF-8 bytes (what curl sends, and what StarRocks decodes):
+    // node:http writes header text as latin1, one byte per character
+    let nonAscii = false;
+    for (const [k, v] of Object.entries(o.headers)) {
+      if (NON_ASCII.test(v)) {
+        nonAscii = true;
+        headers[k] = Buffer.from(v, 'utf8').toString('latin1');
+      } else headers[k] = v;
+    }
     let body: Buffer | (() => Readable) | undefined;
     if (o.body !== undefined) {
       if (typeof o.body === 'function') {
@@ -89,6 +100,13 @@ export function sendHttp(o: HttpRequestOptions): Promise<HttpReply> {
     const onAbort = () => finish(new AbortedError('the operation was aborted', o.signal?.reason));
 
     const req = send(o.url, { method: o.method, headers, agent: o.agent });
+    if (nonAscii && headers.Expect !== undefined) {
+      // with `Expect`, node:http queues the header block at once without an encoding, so it would
+      // be written as UTF-8 (every byte above 0x7f doubled): queue it as latin1 instead
+      const queued = (req as unknown as { outputData?: { data: unknown; encoding?: string }[] }).outputData;
+      for (const e of queued ?? [])
+        if (typeof e.data === 'string' && e.encoding === undefined) e.encoding = 'latin1';
+    }
     o.signal?.addEventListener('abort', onAbort, { once: true });
 
     const writeBody = () => {

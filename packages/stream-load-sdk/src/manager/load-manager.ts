@@ -85,21 +85,42 @@ export interface LoadManager {
   flush(): Promise<void>;
   /** `two-phase`: the open (not yet prepared) transactions. */
   snapshot(): Committable[];
-  /** `two-phase`: flushes, prepares every open transaction and returns them; new rows start new transactions. */
+  /**
+   * `two-phase`: loads the rows written so far, prepares every open transaction and returns them;
+   * rows written from the call on start new transactions. All or nothing: on a failure what this
+   * call prepared is rolled back.
+   */
   prepare(): Promise<Committable[]>;
   /** `two-phase`: commits prepared transactions (idempotent). */
   commit(committables: readonly Committable[]): Promise<void>;
   /** `two-phase`: rolls back the given transactions, or every open one. */
   abort(committables?: readonly Committable[]): Promise<void>;
   stats(): LoadManagerStats;
-  /** Flushes (except in `two-phase` mode, where open transactions are rolled back) and stops. */
+  /**
+   * Stops accepting rows (writes still waiting for buffer space reject with `SR_CLOSED`), then
+   * flushes what was accepted (in `two-phase` mode: rolls back open transactions) and stops.
+   */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Loads of one table run in order, whatever variant (region) they come from. */
+/** Work queued on a table's lane: a sealed chunk of a region, or a two-phase prepare of a region. */
+type Job =
+  | { readonly kind: 'chunk'; readonly r: Region; readonly chunk: Chunk }
+  | {
+      readonly kind: 'prepare';
+      readonly r: Region;
+      readonly resolve: (c: Committable | null) => void;
+      readonly reject: (e: unknown) => void;
+    };
+
+/**
+ * Loads of one table run in the order their rows were written, whatever variant (region) they come
+ * from: one FIFO queue per table, drained by a single pump.
+ */
 interface Lane {
-  tail: Promise<void>;
+  readonly queue: Job[];
+  pump: Promise<void> | null;
   last: Region | null;
 }
 
@@ -112,11 +133,9 @@ interface Region {
   readonly properties: Record<string, string>;
   readonly delimiter: Buffer;
   active: Chunk;
-  readonly sealed: Chunk[];
-  /** Bytes and rows written but not yet loaded (active + sealed). */
+  /** Bytes and rows written but not yet loaded (active + queued). */
   bufferedBytes: number;
   bufferedRows: number;
-  pump: Promise<void> | null;
   /** two-phase: the open transaction. */
   txnLabel: string | null;
 }
@@ -128,6 +147,23 @@ function delimiterOf(properties: Record<string, string>, serializer: RowSerializ
   if (d === undefined) return Buffer.from('\n');
   if (/^(\\x|0x)[0-9a-f]+$/i.test(d) && d.length % 2 === 0) return Buffer.from(d.slice(2), 'hex');
   return Buffer.from(d);
+}
+
+/** The JSON serializer writes one object per line: `strip_outer_array=true` would make StarRocks reject it. */
+function rejectOuterArray(
+  properties: Record<string, string>,
+  serializer: RowSerializer | null,
+  where: string,
+) {
+  if (
+    serializer &&
+    (properties.format ?? 'csv').toLowerCase() === 'json' &&
+    (properties.strip_outer_array ?? '').toLowerCase() === 'true'
+  ) {
+    throw new InvalidOptionError(
+      `\`strip_outer_array: 'true'\` (${where}) does not fit the serializer, which writes one JSON object per line (no outer array); remove it`,
+    );
+  }
 }
 
 const gzip = promisify(gzipCallback);
@@ -145,7 +181,9 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
   const loads = new Semaphore(o.maxInFlightLoads);
   const prepared: Committable[] = [];
   let failure: StarRocksError | null = null;
-  let closed = false;
+  /** Set when close() starts: no write is accepted from then on. */
+  let closing = false;
+  let closeDone: Promise<void> = Promise.resolve();
   let inFlight = 0;
   const counters = {
     loadsSucceeded: 0,
@@ -157,8 +195,24 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
   };
 
   const tableOptions = new Map(o.tables.map((t) => [`${t.database}\u0000${t.table}`, t]));
+  // what can be checked before the first write
+  rejectOuterArray({ ...(o.serializer?.properties ?? {}), ...o.properties }, o.serializer, 'properties');
+  for (const t of o.tables) {
+    const serializer = t.serializer ?? o.serializer;
+    rejectOuterArray(
+      {
+        ...(serializer?.properties ?? {}),
+        ...o.properties,
+        ...((t.properties as Record<string, string>) ?? {}),
+      },
+      serializer,
+      `${t.database}.${t.table}`,
+    );
+  }
 
   const lanes = new Map<string, Lane>();
+  /** One shared resolved promise. */
+  const RESOLVED = Promise.resolve();
 
   const region = (database: string, table: string, target?: WriteTarget): Region => {
     const tableKey = `${database}\u0000${table}`;
@@ -173,13 +227,14 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
       ...((t?.properties as Record<string, string>) ?? {}),
       ...(target?.properties ?? {}),
     };
+    rejectOuterArray(properties, serializer, `${database}.${table}`);
     if (o.compression === 'gzip') {
       if ((properties.format ?? 'csv').toLowerCase() === 'json') properties.compression = 'gzip';
       else properties.format = 'gzip';
     }
     let lane = lanes.get(tableKey);
     if (!lane) {
-      lane = { tail: Promise.resolve(), last: null };
+      lane = { queue: [], pump: null, last: null };
       lanes.set(tableKey, lane);
     }
     r = {
@@ -191,10 +246,8 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
       properties,
       delimiter: delimiterOf(properties, serializer),
       active: new Chunk(slabs),
-      sealed: [],
       bufferedBytes: 0,
       bufferedRows: 0,
-      pump: null,
       txnLabel: null,
     };
     regions.set(key, r);
@@ -210,16 +263,18 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
           });
     failure ??= e;
     gate.failWaiters(failure);
+    // nothing queued will be loaded now: give the memory of idle lanes back (busy ones drop theirs)
+    for (const lane of lanes.values()) if (!lane.pump) dropQueue(lane);
   };
 
   const check = () => {
     if (failure) throw failure;
-    if (closed) throw new ClosedError('the LoadManager is closed');
+    if (closing) throw new ClosedError('the LoadManager is closed');
   };
 
   const seal = (r: Region) => {
     if (r.active.rows === 0) return;
-    r.sealed.push(r.active);
+    r.lane.queue.push({ kind: 'chunk', r, chunk: r.active });
     r.active = new Chunk(slabs);
   };
 
@@ -277,6 +332,28 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
     counters.rowsFiltered += res.numberFilteredRows;
   };
 
+  /** Rolls a transaction back (or cancels it); true once it is known to be aborted or unknown. */
+  const endTransaction = async (req: {
+    database: string;
+    table: string;
+    label: string;
+  }): Promise<boolean> => {
+    try {
+      await client.rollbackTransaction(req);
+      return true;
+    } catch {}
+    try {
+      await client.cancelTransaction(req);
+      return true;
+    } catch {}
+    try {
+      const s = await client.labelState(req);
+      return s.state === 'ABORTED' || s.state === 'UNKNOWN';
+    } catch {
+      return false;
+    }
+  };
+
   /** Transaction mode: every sealed chunk of the flush in one transaction, retried whole with the same label. */
   const loadBatchTransaction = async (r: Region, chunks: readonly Chunk[]) => {
     const label = o.labelGenerator.next(r.database, r.table, r.variant);
@@ -306,15 +383,30 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
             await client.commitTransaction({ database: r.database, table: r.table, label });
             return;
           } catch (err) {
-            await client
-              .rollbackTransaction({ database: r.database, table: r.table, label })
-              .catch(() => undefined);
             const again =
               attempt < o.transactionRetries &&
               err instanceof StarRocksError &&
               (err.retriable || err.code === 'SR_TXN_FAILED') &&
               !/filtered|denied/i.test(err.message);
+            // the label is begun again only once its transaction is known to be gone: resending
+            // the chunks into a transaction that survived would load them twice
+            const gone = await endTransaction({ database: r.database, table: r.table, label });
             if (!again) throw err;
+            if (!gone) {
+              throw new TransactionError(
+                `transaction '${label}' of ${r.database}.${r.table} failed (${(err as Error).message}) and could not be rolled back or cancelled; not retried, so its rows are not loaded twice`,
+                'rollback',
+                {
+                  label,
+                  txnId: null,
+                  httpStatus: 0,
+                  status: '',
+                  serverMessage: (err as Error).message,
+                  errorUrl: null,
+                  errorLog: null,
+                },
+              );
+            }
             retries++;
             counters.retries++;
             await sleep(Math.min(200 * 2 ** attempt, 5000));
@@ -361,12 +453,64 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
     counters.rowsLoaded += chunk.rows;
   };
 
-  /** Loads a region's sealed chunks in order; one pump per region, and per table, at a time. */
-  const pump = (r: Region): Promise<void> => {
-    if (r.pump) return r.pump;
-    const run = async () => {
-      while (r.sealed.length > 0 && !failure) {
-        const chunks = o.mode === 'transaction' ? r.sealed.splice(0) : [r.sealed.shift()!];
+  /** Drops what a lane still queues (after a failure): memory back, waiting prepares rejected. */
+  const dropQueue = (lane: Lane) => {
+    for (const job of lane.queue.splice(0)) {
+      if (job.kind === 'chunk') done(job.r, job.chunk);
+      else job.reject(failure ?? new ClosedError('the LoadManager is closed'));
+    }
+  };
+
+  /** two-phase: prepares the region's open transaction, in order with the table's loads. */
+  const runPrepare = async (job: Extract<Job, { kind: 'prepare' }>) => {
+    const r = job.r;
+    if (r.txnLabel === null) {
+      job.resolve(null);
+      return;
+    }
+    const c: Committable = { database: r.database, table: r.table, label: r.txnLabel };
+    // detached first: later rows of the table start a new transaction
+    r.txnLabel = null;
+    try {
+      await client.prepareTransaction({ ...c, preparedTimeoutSec: o.preparedTimeoutSec ?? undefined });
+    } catch (err) {
+      fail(err);
+      // still open (or in an unknown state): keep it reachable for abort()/close()
+      r.txnLabel ??= c.label;
+      job.reject(failure);
+      return;
+    }
+    prepared.push(c);
+    job.resolve(c);
+  };
+
+  /**
+   * Drains a table's queue in FIFO order; one pump per table at a time. Transaction mode batches
+   * consecutive chunks of one region into a transaction.
+   */
+  const pumpLane = (lane: Lane): Promise<void> => {
+    if (lane.pump) return lane.pump;
+    if (lane.queue.length === 0) return RESOLVED;
+    const p = (async () => {
+      await undefined; // lets `lane.pump = p` below happen first
+      for (;;) {
+        if (failure || lane.queue.length === 0) break;
+        const head = lane.queue[0]!;
+        if (head.kind === 'prepare') {
+          lane.queue.shift();
+          await runPrepare(head);
+          continue;
+        }
+        const r = head.r;
+        let n = 1;
+        if (o.mode === 'transaction') {
+          while (n < lane.queue.length) {
+            const next = lane.queue[n]!;
+            if (next.kind !== 'chunk' || next.r !== r) break;
+            n++;
+          }
+        }
+        const chunks = lane.queue.splice(0, n).map((j) => (j as Extract<Job, { kind: 'chunk' }>).chunk);
         await loads.acquire();
         inFlight++;
         try {
@@ -384,27 +528,28 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
           for (const c of chunks) done(r, c);
         }
       }
+      // cleared in the same tick as the final check: a chunk queued from now on starts a new pump
+      lane.pump = null;
       // nothing left will be loaded after a failure: give the memory back
-      if (failure) {
-        for (const c of r.sealed.splice(0)) done(r, c);
-      }
-    };
-    // after every earlier load of the same table, whichever variant it came from
-    const p: Promise<void> = r.lane.tail.then(run).finally(() => {
-      if (r.pump === p) r.pump = null;
-    });
-    r.lane.tail = p.catch(() => undefined);
-    r.pump = p;
+      if (failure) dropQueue(lane);
+    })();
+    lane.pump = p;
     return p;
   };
 
   const flushRegion = (r: Region): Promise<void> => {
     seal(r);
-    return pump(r);
+    return pumpLane(r.lane);
+  };
+
+  /** Starts a pump for every lane that has queued work but none running. */
+  const kickIdleLanes = () => {
+    for (const lane of lanes.values()) if (!lane.pump && lane.queue.length > 0) void pumpLane(lane);
   };
 
   /** Frees memory for a blocked writer: flush the table with the most unflushed bytes. */
   const relieve = () => {
+    kickIdleLanes();
     let best: Region | null = null;
     for (const r of regions.values())
       if (r.active.rows > 0 && (!best || r.active.bytes > best.active.bytes)) best = r;
@@ -415,10 +560,12 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
     o.flushIntervalMs > 0
       ? setInterval(
           () => {
+            if (failure) return;
             const now = Date.now();
             for (const r of regions.values()) {
               if (r.active.rows > 0 && now - r.active.createdAt >= o.flushIntervalMs) void flushRegion(r);
             }
+            kickIdleLanes();
           },
           Math.max(10, Math.min(1000, Math.floor(o.flushIntervalMs / 4))),
         )
@@ -446,7 +593,7 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
     const estimate = (typeof record === 'string' ? record.length : record.length) + r.delimiter.length;
     if (r.active.rows > 0 && r.active.bytes + estimate > o.chunkSizeBytes) {
       seal(r);
-      if (o.mode !== 'transaction') void pump(r);
+      if (o.mode !== 'transaction') void pumpLane(r.lane);
     }
     const bytes = r.active.add(record, r.delimiter);
     r.bufferedBytes += bytes;
@@ -461,15 +608,19 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
     const estimate =
       (typeof record === 'string' ? Buffer.byteLength(record, 'utf8') : record.length) + r.delimiter.length;
     await gate.reserve(estimate, signal);
-    check();
+    try {
+      check();
+    } catch (err) {
+      gate.release(estimate);
+      throw err;
+    }
     const bytes = append(r, record);
     // the estimate was exact; keep the books straight if it ever is not
     if (bytes > estimate) gate.take(bytes - estimate);
     else if (bytes < estimate) gate.release(estimate - bytes);
   };
 
-  // the hot path: no async frame, no key string, one shared resolved promise
-  const RESOLVED = Promise.resolve();
+  // the hot path: no async frame, no key string
   let lastDatabase: string | null = null;
   let lastTable: string | null = null;
   let lastRegion: Region | null = null;
@@ -517,13 +668,21 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
     }
   };
 
+  /** Loads everything buffered, and what is written meanwhile, until every table is idle. */
+  const drain = async () => {
+    do {
+      for (const r of regions.values()) seal(r);
+      await Promise.all([...lanes.values()].map((lane) => pumpLane(lane)));
+    } while (
+      !failure &&
+      ([...lanes.values()].some((lane) => lane.queue.length > 0 || lane.pump) ||
+        [...regions.values()].some((r) => r.active.rows > 0))
+    );
+  };
+
   const flush = async () => {
     check();
-    await Promise.all([...regions.values()].map((r) => flushRegion(r)));
-    // chunks sealed while we waited
-    while ([...regions.values()].some((r) => r.sealed.length > 0 || r.pump)) {
-      await Promise.all([...regions.values()].map((r) => flushRegion(r)));
-    }
+    await drain();
     if (failure) throw failure;
   };
 
@@ -541,20 +700,36 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
 
   const prepare = async (): Promise<Committable[]> => {
     requireTwoPhase('prepare');
-    await flush();
-    const out: Committable[] = [];
+    check();
+    // queued behind every row written so far, ahead of every row written later (which therefore
+    // starts a new transaction)
+    const pending: Promise<Committable | null>[] = [];
     for (const r of regions.values()) {
-      if (r.txnLabel === null) continue;
-      const c = { database: r.database, table: r.table, label: r.txnLabel };
-      try {
-        await client.prepareTransaction({ ...c, preparedTimeoutSec: o.preparedTimeoutSec ?? undefined });
-      } catch (err) {
-        fail(err);
-        throw failure;
+      seal(r);
+      pending.push(
+        new Promise<Committable | null>((resolve, reject) =>
+          r.lane.queue.push({ kind: 'prepare', r, resolve, reject }),
+        ),
+      );
+    }
+    for (const lane of lanes.values()) void pumpLane(lane);
+    const results = await Promise.allSettled(pending);
+    const out = results.flatMap((x) => (x.status === 'fulfilled' && x.value ? [x.value] : []));
+    if (results.some((x) => x.status === 'rejected') || failure) {
+      // all or nothing: roll back what this call did prepare
+      for (const c of out) {
+        // left PREPARED when this fails: still listed by the error below
+        if (await endTransaction(c)) {
+          const i = prepared.indexOf(c);
+          if (i >= 0) prepared.splice(i, 1);
+        }
       }
-      r.txnLabel = null;
-      prepared.push(c);
-      out.push(c);
+      const left = out.filter((c) => prepared.includes(c));
+      const err = failure ?? (results.find((x) => x.status === 'rejected') as PromiseRejectedResult).reason;
+      if (left.length > 0 && err instanceof Error) {
+        (err as Error & { preparedTransactions?: Committable[] }).preparedTransactions = left;
+      }
+      throw err;
     }
     return out;
   };
@@ -619,19 +794,28 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
   };
 
   const close = async () => {
-    if (closed) return;
-    if (timer) clearInterval(timer);
-    try {
-      if (!failure) {
-        if (o.mode === 'two-phase') {
-          await Promise.all([...regions.values()].map((r) => r.pump));
-          await abort();
-        } else await flush();
-      }
-    } finally {
-      closed = true;
-      gate.failWaiters(new ClosedError('the LoadManager is closed'));
+    if (closing) {
+      await closeDone;
+      return;
     }
+    closing = true;
+    if (timer) clearInterval(timer);
+    // writers still waiting for buffer space are refused: their rows would not be loaded
+    gate.failWaiters(new ClosedError('the LoadManager is closed'));
+    closeDone = (async () => {
+      try {
+        if (o.mode === 'two-phase') {
+          await Promise.all([...lanes.values()].map((lane) => lane.pump));
+          // roll back every open transaction, after a failure too
+          await abort().catch((err) => {
+            if (!failure) throw err;
+          });
+        } else if (!failure) await drain();
+      } finally {
+        for (const lane of lanes.values()) if (!lane.pump) dropQueue(lane);
+      }
+    })();
+    await closeDone;
     if (failure) throw failure;
   };
 

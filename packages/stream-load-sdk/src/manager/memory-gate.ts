@@ -43,20 +43,31 @@ export class MemoryGate {
 
   /** Waits until `bytes` fit, then takes them. */
   reserve(bytes: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted)
+      return Promise.reject(new AbortedError('write was aborted while waiting for buffer space'));
     if (this.tryReserve(bytes)) return Promise.resolve();
     this.#blockedWrites++;
     return new Promise<void>((resolve, reject) => {
-      const entry = { bytes, resolve, reject };
-      this.#waiters.push(entry);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          const i = this.#waiters.indexOf(entry);
-          if (i >= 0) this.#waiters.splice(i, 1);
-          reject(new AbortedError('write was aborted while waiting for buffer space'));
+      const onAbort = () => {
+        const i = this.#waiters.indexOf(entry);
+        if (i >= 0) this.#waiters.splice(i, 1);
+        reject(new AbortedError('write was aborted while waiting for buffer space'));
+        // the freed place may let the next writer in
+        this.release(0);
+      };
+      const entry = {
+        bytes,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
         },
-        { once: true },
-      );
+        reject: (e: unknown) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      };
+      this.#waiters.push(entry);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { MemoryGate } from '../../../src/manager/memory-gate.js';
 
@@ -35,5 +36,32 @@ describe('MemoryGate', () => {
     const failed = g.reserve(5);
     g.failWaiters(new Error('boom'));
     await expect(failed).rejects.toThrow('boom');
+  });
+
+  it('removes its abort listener once a reservation resolves', async () => {
+    const g = new MemoryGate(10);
+    const ac = new AbortController();
+    g.take(10);
+    for (let i = 0; i < 100; i++) {
+      const p = g.reserve(10, ac.signal);
+      g.release(10);
+      await p;
+    }
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('rejects at once for an already-aborted signal and lets the next writer in on abort', async () => {
+    const g = new MemoryGate(10);
+    g.take(10);
+    await expect(g.reserve(1, AbortSignal.abort())).rejects.toMatchObject({ code: 'SR_ABORTED' });
+    expect(g.waiting).toBe(0);
+    const ac = new AbortController();
+    const first = g.reserve(10, ac.signal);
+    const second = g.reserve(5);
+    g.release(5);
+    ac.abort();
+    await expect(first).rejects.toMatchObject({ code: 'SR_ABORTED' });
+    await second;
+    expect(g.used).toBe(10);
   });
 });
