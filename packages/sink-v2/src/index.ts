@@ -1,5 +1,5 @@
-export { createCommitter, type SinkCommitter } from './committer.js';
-export { tableTag, transactionLabel } from './label-scheme.js';
+export { CommitFailedError, type CommitFailure, createCommitter, type SinkCommitter } from './committer.js';
+export { atLeastOnceLabel, tableTag, transactionLabel } from './label-scheme.js';
 export { abortLingering, type ProbeResult, type ProbeTarget } from './lingering-aborter.js';
 export { type ResolvedSinkOptions, type SinkOptions, SinkOptionsSchema } from './options.js';
 export type { RowKind, RowMeta } from './row-encoder.js';

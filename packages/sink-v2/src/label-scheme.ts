@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { LABEL_PATTERN } from '@srconnect/stream-load-sdk';
 
 /** The key of a table in writer state. */
@@ -32,6 +32,25 @@ export function transactionLabel(
   seq: number,
 ): string {
   const label = `${prefix}-${tableTag(database, table)}-${subtask}-${seq}`;
+  if (!LABEL_PATTERN.test(label))
+    throw new Error(
+      `label ${label} breaks StarRocks' label rule ${LABEL_PATTERN}; use a shorter labelPrefix`,
+    );
+  return label;
+}
+
+/**
+ * An at-least-once label: `{prefix}-{db}__{table}-{subtask}-{32 hex random}`, unique per
+ * transaction, so a restart or a second process never collides with a used label. When that
+ * exceeds StarRocks' 128 characters the table part becomes a hash of it.
+ */
+export function atLeastOnceLabel(prefix: string, database: string, table: string, subtask: number): string {
+  const unique = randomUUID().replaceAll('-', '');
+  let label = `${prefix}-${tableTag(database, table)}-${subtask}-${unique}`;
+  if (label.length > 128) {
+    const hash = createHash('sha256').update(`${database}\u0000${table}`).digest('hex').slice(0, 12);
+    label = `${prefix}-${hash}-${subtask}-${unique}`;
+  }
   if (!LABEL_PATTERN.test(label))
     throw new Error(
       `label ${label} breaks StarRocks' label rule ${LABEL_PATTERN}; use a shorter labelPrefix`,

@@ -6,7 +6,8 @@ import {
   type StreamLoadClient,
   TransactionError,
 } from '@srconnect/stream-load-sdk';
-import { tableKey, transactionLabel } from './label-scheme.js';
+import { commitEach, commitFailure } from './committer.js';
+import { atLeastOnceLabel, tableKey, transactionLabel } from './label-scheme.js';
 import { abortLingering, type ProbeTarget } from './lingering-aborter.js';
 import type { ResolvedSinkOptions } from './options.js';
 import { RowEncoder, type RowMeta } from './row-encoder.js';
@@ -40,10 +41,24 @@ export interface SinkWriter {
   write(row: Readonly<Record<string, unknown>>, meta?: RowMeta): Promise<void>;
   /** Loads everything buffered (exactly-once: into the open transactions). */
   flush(): Promise<void>;
-  /** Exactly-once: loads everything, prepares the open transactions and returns them. At-least-once: flushes (commits) and returns []. */
+  /**
+   * Exactly-once: loads everything, prepares the open transactions and returns them, preceded by
+   * the committables of earlier checkpoints not yet confirmed through
+   * {@link SinkWriter.notifyCheckpointComplete} (committing them again is harmless). At-least-once:
+   * flushes (commits) and returns [].
+   */
   prepareCommit(checkpointId: number): Promise<Committable[]>;
-  /** The state to store with checkpoint `checkpointId` (after `prepareCommit`). */
+  /**
+   * The state to store with checkpoint `checkpointId`; only after `prepareCommit(checkpointId)`
+   * succeeded (SR_INVALID_OPTION otherwise). Its committables are every unconfirmed one.
+   */
   snapshotState(checkpointId: number): WriterState;
+  /**
+   * The checkpoint was stored and its committables committed: the committables of checkpoints
+   * ≤ `checkpointId` leave the writer state. Until then every later state keeps them (and a restore
+   * re-commits them), so a checkpoint whose store failed loses nothing.
+   */
+  notifyCheckpointComplete(checkpointId: number): void;
   stats(): LoadManagerStats;
   /** Rolls back what was never prepared and releases everything. */
   close(): Promise<void>;
@@ -80,29 +95,14 @@ export async function createWriter(
   const mine = (subtask: number) => subtask % numSubtasks === subtaskId;
 
   // ---- restore: (a) commit what the checkpoint prepared, (b) abort what came after it ----
-  const recommitted: string[] = [];
-  for (const s of states) {
-    for (const c of s.committables) {
-      if (!mine(c.subtask)) continue;
-      try {
-        await client.commitTransaction({
-          database: c.database,
-          table: c.table,
-          label: c.label,
-          signal: ctx.signal,
-        });
-        recommitted.push(c.label);
-      } catch (err) {
-        if (err instanceof TransactionError) {
-          throw new TransactionError(
-            `restored committable ${c.label} (checkpoint ${c.checkpointId}) cannot be committed: ${err.message}. Its data is lost unless the source replays it`,
-            'commit',
-            err,
-          );
-        }
-        throw err;
-      }
-    }
+  const toRecommit = new Map<string, Committable>();
+  for (const s of states) for (const c of s.committables) if (mine(c.subtask)) toRecommit.set(c.label, c);
+  const { committed: recommitted, failures } = await commitEach(client, [...toRecommit.values()], ctx.signal);
+  if (failures.length > 0) {
+    const explained = [];
+    for (const f of failures)
+      explained.push({ ...f, error: await explainRestoreFailure(client, f, ctx.signal) });
+    throw commitFailure(explained, 'restore');
   }
   // the newest entry of every subtask assigned to this writer
   const entries = new Map<number, { prefix: string; entry: SubtaskEntry }>();
@@ -121,24 +121,32 @@ export async function createWriter(
       return { database: k.slice(0, i), table: k.slice(i + 1) };
     }),
   ];
+  // every table any restored subtask (or the options) knew: after a rescale an adopted subtask may
+  // have opened a transaction on a table its own last state did not list yet
+  const known = new Map<string, { database: string; table: string }>();
+  for (const s of states)
+    for (const e of s.entries)
+      for (const t of e.tables)
+        known.set(tableKey(t.database, t.table), { database: t.database, table: t.table });
+  for (const t of configured) known.set(tableKey(t.database, t.table), t);
   const targets: (ProbeTarget & { prefix: string })[] = [];
   for (const [subtask, { prefix: p, entry }] of entries) {
-    for (const t of entry.tables)
-      targets.push({ ...t, subtask, prefix: p, fromSeq: entry.nextSeq[tableKey(t.database, t.table)] ?? 1 });
+    for (const [key, t] of known)
+      targets.push({ ...t, subtask, prefix: p, fromSeq: entry.nextSeq[key] ?? 1 });
   }
   const own: OwnCounters = { nextSeq: new Map(), tables: new Map(), probed: new Set() };
   const ownEntry = entries.get(subtaskId);
   for (const t of configured) {
     const key = tableKey(t.database, t.table);
-    if (
-      ownEntry?.prefix === prefix &&
-      ownEntry.entry.tables.some((x) => tableKey(x.database, x.table) === key)
-    )
-      continue;
+    if (ownEntry?.prefix === prefix && known.has(key)) continue;
     targets.push({ ...t, subtask: subtaskId, prefix, fromSeq: 1 });
   }
   const aborted: string[] = [];
-  const adopted: SubtaskEntry[] = [];
+  const adopted: {
+    subtask: number;
+    nextSeq: Record<string, number>;
+    tables: { database: string; table: string }[];
+  }[] = [];
   if (exactlyOnce) {
     const byPrefix = new Map<string, (ProbeTarget & { prefix: string })[]>();
     for (const t of targets) byPrefix.set(t.prefix, [...(byPrefix.get(t.prefix) ?? []), t]);
@@ -165,11 +173,8 @@ export async function createWriter(
     for (const [subtask, { prefix: p, entry }] of entries) {
       if (subtask === subtaskId || p !== prefix) continue;
       const seqs: Record<string, number> = {};
-      for (const t of entry.tables) {
-        const key = tableKey(t.database, t.table);
-        seqs[key] = nextSeq.get(`${key}#${subtask}`) ?? entry.nextSeq[key] ?? 1;
-      }
-      adopted.push({ subtask, nextSeq: seqs, tables: entry.tables });
+      for (const [key] of known) seqs[key] = nextSeq.get(`${key}#${subtask}`) ?? entry.nextSeq[key] ?? 1;
+      adopted.push({ subtask, nextSeq: seqs, tables: [...known.values()] });
     }
   } else if (ownEntry) {
     for (const t of ownEntry.entry.tables) {
@@ -181,6 +186,7 @@ export async function createWriter(
 
   // ---- the writer ----
   const labels = new Map<string, { seq: number; database: string; table: string }>();
+  const bump = (key: string, seq: number) => own.nextSeq.set(key, Math.max(own.nextSeq.get(key) ?? 1, seq));
   const manager: LoadManager = createLoadManager(client, {
     mode: exactlyOnce ? 'two-phase' : 'transaction',
     maxBatchBytes: o.flush.maxBytes,
@@ -195,26 +201,50 @@ export async function createWriter(
       next: (database, table) => {
         const key = tableKey(database, table);
         const seq = own.nextSeq.get(key) ?? 1;
-        own.nextSeq.set(key, seq + 1);
+        bump(key, seq + 1);
         own.tables.set(key, { database, table });
-        const label = transactionLabel(prefix, database, table, subtaskId, seq);
-        labels.set(label, { seq, database, table });
+        // at-least-once has no restore protocol: a unique label per transaction, so neither a restart
+        // nor a second process ever reuses one
+        const label = exactlyOnce
+          ? transactionLabel(prefix, database, table, subtaskId, seq)
+          : atLeastOnceLabel(prefix, database, table, subtaskId);
+        if (exactlyOnce) labels.set(label, { seq, database, table });
         return label;
       },
     },
   });
   const encoder = new RowEncoder(o);
   let lastCheckpointId = restoredCheckpointId;
-  let lastPrepared: Committable[] = [];
+  /** The checkpoint whose prepareCommit succeeded last (snapshotState needs it). */
+  let preparedCheckpointId: number | null = null;
+  /** Prepared and not yet confirmed through notifyCheckpointComplete, oldest first. */
+  let pending: Committable[] = [];
+  const probing = new Map<string, Promise<void>>();
 
-  /** A table first seen at run time may still have orphans from a crash before any checkpoint. */
-  const probeNew = async (database: string, table: string) => {
+  /**
+   * A table first seen at run time may still have orphans from a crash before any checkpoint. One
+   * probe per table: concurrent first writes share it.
+   */
+  const probeNew = (database: string, table: string): Promise<void> => {
     const key = tableKey(database, table);
-    if (!exactlyOnce || own.probed.has(key)) return;
+    if (!exactlyOnce || own.probed.has(key)) return Promise.resolve();
+    let p = probing.get(key);
+    if (!p) {
+      p = runProbe(database, table, key).finally(() => probing.delete(key));
+      probing.set(key, p);
+    }
+    return p;
+  };
+  const runProbe = async (database: string, table: string, key: string) => {
+    // this writer's subtask, and every adopted one that never knew the table
+    const others = adopted.filter((a) => !(key in a.nextSeq));
     const r = await abortLingering(
       client,
       prefix,
-      [{ database, table, subtask: subtaskId, fromSeq: own.nextSeq.get(key) ?? 1 }],
+      [
+        { database, table, subtask: subtaskId, fromSeq: own.nextSeq.get(key) ?? 1 },
+        ...others.map((a) => ({ database, table, subtask: a.subtask, fromSeq: 1 })),
+      ],
       {
         maxProbe: o.maxProbe,
         restoredCheckpointId,
@@ -222,7 +252,11 @@ export async function createWriter(
       },
     );
     aborted.push(...r.aborted);
-    own.nextSeq.set(key, r.nextSeq.get(`${key}#${subtaskId}`) ?? 1);
+    bump(key, r.nextSeq.get(`${key}#${subtaskId}`) ?? 1);
+    for (const a of others) {
+      a.nextSeq[key] = r.nextSeq.get(`${key}#${a.subtask}`) ?? 1;
+      a.tables.push({ database, table });
+    }
     own.probed.add(key);
   };
 
@@ -248,13 +282,14 @@ export async function createWriter(
       throw new InvalidOptionError(`checkpointId must grow: got ${checkpointId} after ${lastCheckpointId}`);
     }
     lastCheckpointId = checkpointId;
+    preparedCheckpointId = null;
     if (!exactlyOnce) {
       await manager.flush();
-      lastPrepared = [];
+      preparedCheckpointId = checkpointId;
       return [];
     }
     const prepared = await manager.prepare();
-    lastPrepared = prepared.map((c) => {
+    const mineNow: Committable[] = prepared.map((c) => {
       const info = labels.get(c.label)!;
       labels.delete(c.label);
       return {
@@ -266,13 +301,25 @@ export async function createWriter(
         checkpointId,
       };
     });
-    return lastPrepared;
+    pending = [...pending, ...mineNow];
+    preparedCheckpointId = checkpointId;
+    return [...pending];
+  };
+
+  const notifyCheckpointComplete = (checkpointId: number) => {
+    if (!Number.isSafeInteger(checkpointId) || checkpointId < 0)
+      throw new InvalidOptionError(
+        `notifyCheckpointComplete: checkpointId must be an integer ≥ 0, got ${checkpointId}`,
+      );
+    pending = pending.filter((c) => c.checkpointId > checkpointId);
   };
 
   const snapshotState = (checkpointId: number): WriterState => {
-    if (checkpointId !== lastCheckpointId) {
+    if (checkpointId !== preparedCheckpointId) {
       throw new InvalidOptionError(
-        `snapshotState(${checkpointId}) must follow prepareCommit(${checkpointId}); the last prepared checkpoint is ${lastCheckpointId}`,
+        checkpointId === lastCheckpointId
+          ? `snapshotState(${checkpointId}): prepareCommit(${checkpointId}) did not succeed, so there is no state for checkpoint ${checkpointId}; do not store this checkpoint`
+          : `snapshotState(${checkpointId}) must follow a successful prepareCommit(${checkpointId}); the last checkpoint prepared is ${preparedCheckpointId ?? 'none'}`,
       );
     }
     const nextSeq: Record<string, number> = {};
@@ -281,8 +328,11 @@ export async function createWriter(
       labelPrefix: prefix,
       checkpointId,
       numSubtasks,
-      entries: [{ subtask: subtaskId, nextSeq, tables: [...own.tables.values()] }, ...adopted],
-      committables: lastPrepared,
+      entries: [
+        { subtask: subtaskId, nextSeq, tables: [...own.tables.values()] },
+        ...adopted.map((a) => ({ subtask: a.subtask, nextSeq: { ...a.nextSeq }, tables: [...a.tables] })),
+      ],
+      committables: [...pending],
     };
   };
 
@@ -294,8 +344,36 @@ export async function createWriter(
     flush: () => manager.flush(),
     prepareCommit,
     snapshotState,
+    notifyCheckpointComplete,
     stats: () => manager.stats(),
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/**
+ * Why a restored committable cannot be committed. ABORTED: its data is lost unless the source
+ * replays it. UNKNOWN: the label has left StarRocks' label retention (`label_keep_max_second`), so
+ * whether it was committed (data loaded) or aborted (data lost) can no longer be told.
+ */
+async function explainRestoreFailure(
+  client: StreamLoadClient,
+  f: { committable: Committable; error: unknown },
+  signal?: AbortSignal,
+): Promise<unknown> {
+  const { committable: c, error: err } = f;
+  if (!(err instanceof TransactionError)) return err;
+  const s = await client.labelState({ database: c.database, label: c.label, signal }).catch(() => null);
+  if (s?.state === 'UNKNOWN') {
+    return new TransactionError(
+      `restored committable ${c.label} (checkpoint ${c.checkpointId}) is unknown to StarRocks: its label has left label retention (label_keep_max_second), so whether it was committed (data loaded) or aborted (data lost) cannot be told. Keep label_keep_max_second longer than the longest downtime, and confirm committed checkpoints with notifyCheckpointComplete`,
+      'commit',
+      err,
+    );
+  }
+  return new TransactionError(
+    `restored committable ${c.label} (checkpoint ${c.checkpointId}) cannot be committed: ${err.message}. Its data is lost unless the source replays it`,
+    'commit',
+    err,
+  );
 }

@@ -95,6 +95,7 @@ if (mode === 'v1') {
         await committer.commit([c]);
         if (n === 0) crashPoint('mid-commit');
       }
+      for (const w of writers) w.notifyCheckpointComplete(checkpointId);
     }
   }
   for (const w of writers) await w.close();

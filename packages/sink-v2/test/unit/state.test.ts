@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '@srconnect/stream-load-sdk';
 import { describe, expect, it } from 'vitest';
 import {
   COMMITTABLES_VERSION,
@@ -70,5 +71,40 @@ describe('versioned serializers', () => {
     expect(() => committableSerializer.deserialize(Buffer.from('{"not":"ours"}'))).toThrow(
       'not srconnect sink-v2 bytes',
     );
+  });
+
+  it('refuse corrupt or ill-shaped bytes with SR_INVALID_OPTION (never a SyntaxError or TypeError)', () => {
+    const good = Buffer.from(writerStateSerializer.serialize(state));
+    const cases: Uint8Array[] = [
+      good.subarray(0, good.length - 3), // truncated JSON
+      v1Bytes({ labelPrefix: 'p', checkpointId: 1 }), // v1 without its entry
+      v1Bytes(null),
+      Buffer.concat([good.subarray(0, 4), Buffer.from('{"labelPrefix":"p","checkpointId":"x"}')]),
+      Buffer.concat([good.subarray(0, 4), Buffer.from('[1,2]')]),
+      Buffer.from([0x53, 0x52, 0x00, 0x00, 0x7b, 0x7d]), // version 0
+    ];
+    for (const bytes of cases) {
+      let err: unknown;
+      try {
+        writerStateSerializer.deserialize(bytes);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(InvalidOptionError);
+      expect((err as InvalidOptionError).code).toBe('SR_INVALID_OPTION');
+    }
+    const goodC = Buffer.from(committableSerializer.serialize([committable]));
+    for (const bytes of [
+      goodC.subarray(0, goodC.length - 1),
+      v1Bytes([{ label: 1 }]),
+      Buffer.concat([goodC.subarray(0, 4), Buffer.from('[{"database":"d"}]')]),
+    ])
+      expect(() => committableSerializer.deserialize(bytes)).toThrow(InvalidOptionError);
+  });
+
+  it('read states written before notifyCheckpointComplete (one checkpoint of committables) unchanged', () => {
+    const old = Buffer.from(JSON.stringify(state));
+    const bytes = Buffer.concat([Buffer.from([0x53, 0x52, 0x00, 0x02]), old]);
+    expect(writerStateSerializer.deserialize(bytes)).toEqual(state);
   });
 });
