@@ -164,7 +164,13 @@ export function createStreamLoadClient(options: StreamLoadClientOptions): Stream
     method: 'GET' | 'PUT' | 'POST',
     headers: Record<string, string>,
     body: ReplayableBody | undefined,
-    extra: { contentLength?: number; signal?: AbortSignal; expectContinue: boolean },
+    extra: {
+      contentLength?: number;
+      signal?: AbortSignal;
+      expectContinue: boolean;
+      /** A redirect to an address that is not one of `feUrls` goes here instead (the BE a transaction is pinned to). */
+      redirectBe?: URL | undefined;
+    },
   ): Promise<{ reply: HttpReply; url: URL }> => {
     let target = url;
     for (let hop = 0; hop <= 3; hop++) {
@@ -189,9 +195,8 @@ export function createStreamLoadClient(options: StreamLoadClientOptions): Stream
             reply.body,
           );
         let next = new URL(location, target);
-        if (o.beUrls.length > 0) {
-          const be = pickBe();
-          next = new URL(`${next.pathname}${next.search}`, be);
+        if (extra.redirectBe && !o.feUrls.some((fe) => fe.host === next.host)) {
+          next = new URL(`${next.pathname}${next.search}`, extra.redirectBe);
         }
         log?.debug?.('following redirect', { from: safeUrl(target), to: safeUrl(next) });
         target = next;
@@ -208,7 +213,12 @@ export function createStreamLoadClient(options: StreamLoadClientOptions): Stream
     method: 'GET' | 'PUT' | 'POST',
     headers: Record<string, string>,
     body: ReplayableBody | undefined,
-    extra: { contentLength?: number; signal?: AbortSignal; expectContinue: boolean },
+    extra: {
+      contentLength?: number;
+      signal?: AbortSignal;
+      expectContinue: boolean;
+      redirectBe?: URL | undefined;
+    },
   ) => {
     let last: unknown;
     for (const fe of fePool.candidates()) {
@@ -471,7 +481,9 @@ export function createStreamLoadClient(options: StreamLoadClientOptions): Stream
       pinned.set(key, be);
       return res;
     }
-    const res = await toFe(path, method, headers, body, extra);
+    // with beUrls, the BE the FE redirects a commit/rollback to is unreachable: use the pinned one
+    const redirectBe = o.beUrls.length > 0 && (op === 'commit' || op === 'rollback') ? pin : undefined;
+    const res = await toFe(path, method, headers, body, { ...extra, redirectBe });
     if (op === 'begin' || ((op === 'load' || op === 'prepare') && !pin))
       pinned.set(key, new URL(res.url.origin));
     return res;
@@ -587,7 +599,11 @@ export function createStreamLoadClient(options: StreamLoadClientOptions): Stream
       const { reply, url } = await txnSend('prepare', r, headers);
       const json = expectJson(reply, url, what);
       const status = json.status?.toUpperCase() ?? '';
-      if (status === 'OK') return txnReply(r.label, json);
+      if (status === 'OK') {
+        // the FE commits or rolls back a PREPARED transaction itself (spec §4): no BE pin from here on
+        pinned.delete(`${r.database}\u0000${r.label}`);
+        return txnReply(r.label, json);
+      }
       if (status === 'TXN_IN_PROCESSING') throw inProcessing(what, r.label, json, reply.status);
       if (status === 'TXN_NOT_EXISTS' || status === 'FAILED') {
         // an earlier prepare may have succeeded with its reply lost
