@@ -10,6 +10,7 @@ import {
 } from './ddl/identifier.js';
 import { NotFoundError, SqlError } from './errors.js';
 import { text } from './internal/row-field.js';
+import { sleep } from './internal/sleep.js';
 import { type CatalogOptions, type ResolvedCatalogOptions, resolveCatalogOptions } from './options.js';
 import {
   type AlterJob,
@@ -121,7 +122,10 @@ export interface Catalog {
     to: string,
     options?: AlterOptions,
   ): Promise<AlterResult>;
-  /** `ALTER TABLE … MODIFY COLUMN <definition>` (the whole definition: type, nullability, default, comment); waits. */
+  /**
+   * `ALTER TABLE … MODIFY COLUMN <definition>` (the whole definition: type, nullability, default,
+   * comment); waits. Without `nullable` the column keeps its current nullability.
+   */
   modifyColumn(
     database: string,
     table: string,
@@ -187,6 +191,28 @@ class StatementBudget extends Budget {
 
 const statementBudget = (o: AlterOptions): Budget => new StatementBudget(o);
 
+/** Unknown database: ERR_BAD_DB_ERROR (5501 on current StarRocks, 1049 on older ones). */
+const BAD_DB_ERRNOS: ReadonlySet<number> = new Set([5501, 1049]);
+/** Unknown table: ERR_BAD_TABLE_ERROR (5502; 1051 before) and MySQL's ER_NO_SUCH_TABLE (1146). */
+const BAD_TABLE_ERRNOS: ReadonlySet<number> = new Set([5502, 1051, 1146]);
+/** Unknown column: ERR_BAD_FIELD_ERROR (5509; 1054 before). */
+const BAD_FIELD_ERRNOS: ReadonlySet<number> = new Set([5509, 1054]);
+/** ERR_PARSE_ERROR / analysis errors of some 3.x versions: confirmed with an existence check. */
+const AMBIGUOUS_ERRNO = 1064;
+
+const TERMINAL_STATES: ReadonlySet<string> = new Set(['FINISHED', 'CANCELLED']);
+
+/**
+ * The server refused an ALTER because a schema change is running on the table
+ * (`Table[t]'s state[SCHEMA_CHANGE] does not allow doing ALTER ops`, SchemaChangeHandler).
+ */
+function isTableBusy(err: unknown): boolean {
+  return (
+    err instanceof SqlError &&
+    /state[[(]SCHEMA_CHANGE[\])] does not allow doing ALTER ops/i.test(err.serverMessage || err.message)
+  );
+}
+
 function errnoOf(err: unknown): number | null {
   return err instanceof SqlError ? err.errno : null;
 }
@@ -211,7 +237,12 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
   const run = async (sql: string, params: readonly (string | number)[] | undefined, b: Budget) =>
     exec.query(sql, params, b.next());
 
-  /** Re-throws server "unknown database/table" errors as NotFoundError. */
+  /**
+   * Re-throws server "unknown database/table" errors as NotFoundError. Current servers use
+   * 5501/5502 (ERR_BAD_DB_ERROR/ERR_BAD_TABLE_ERROR), older ones 1049 and 1051/1146; some 3.x
+   * versions report an analysis error as 1064, which is only taken as "not found" after checking
+   * that the database or table is really missing.
+   */
   const notFound = async (
     err: unknown,
     database: string,
@@ -219,12 +250,64 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     b: Budget,
   ): Promise<never> => {
     const errno = errnoOf(err);
-    if (errno === 1049)
+    if (errno !== null && BAD_DB_ERRNOS.has(errno))
       throw new NotFoundError(`Database ${database} does not exist`, 'database', { database }, err);
-    if (table !== null && (errno === 1051 || errno === 1146))
+    if (table !== null && errno !== null && BAD_TABLE_ERRNOS.has(errno))
       throw await tableNotFound(exec, database, table, () => b.next(), err);
+    if (errno === AMBIGUOUS_ERRNO) await confirmMissing(err, database, table, null, b);
     throw err;
   };
+
+  /**
+   * For an ambiguous error (1064): throws NotFoundError when the database, table or one of the
+   * columns is really missing; returns otherwise (the caller re-throws the original error).
+   */
+  const confirmMissing = async (
+    err: unknown,
+    database: string,
+    table: string | null,
+    columns: readonly string[] | null,
+    b: Budget,
+  ): Promise<void> => {
+    let missing: NotFoundError | null = null;
+    try {
+      if (!(await databaseExists(exec, database, b.next())))
+        missing = new NotFoundError(`Database ${database} does not exist`, 'database', { database }, err);
+      else if (table !== null) {
+        const rows = await run(
+          'SELECT COLUMN_NAME AS column_name FROM information_schema.columns WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+          [database, table],
+          b,
+        );
+        if (rows.length === 0)
+          missing = new NotFoundError(
+            `Table ${database}.${table} does not exist`,
+            'table',
+            { database, table },
+            err,
+          );
+        else if (columns !== null) {
+          const have = new Set(rows.map((r) => text(r, 'column_name').toLowerCase()));
+          const column = columns.find((c) => !have.has(c.toLowerCase()));
+          if (column !== undefined) missing = columnNotFound(err, database, table, column);
+        }
+      }
+    } catch {
+      // the check itself failed: report the original error
+      return;
+    }
+    if (missing !== null) throw missing;
+  };
+
+  const columnNotFound = (err: unknown, database: string, table: string, column: string) =>
+    new NotFoundError(
+      `Column ${column} of ${database}.${table} does not exist${
+        err instanceof SqlError ? `: ${err.serverMessage}` : ''
+      }`,
+      'column',
+      { database, table, column },
+      err,
+    );
 
   const waitOptions = (opts: AlterOptions, deadline: number): AlterWaitOptions => ({
     timeoutMs: Math.max(1, deadline - Date.now()),
@@ -240,7 +323,7 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     table: string,
     sql: string,
     opts: AlterOptions,
-    columnHint: string | null = null,
+    columnHint: readonly string[] | null = null,
   ): Promise<AlterResult> => {
     open();
     const b = statementBudget(opts);
@@ -262,19 +345,35 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
       );
       jobs = await listAlterJobs(exec, database, table, b.next());
     }
-    const before = new Set(jobs.map((j) => j.jobId));
-    try {
-      await run(sql, undefined, b);
-    } catch (err) {
-      if (errnoOf(err) === 1054 && columnHint !== null) {
-        throw new NotFoundError(
-          `Column ${columnHint} of ${database}.${table} does not exist: ${(err as SqlError).serverMessage}`,
-          'column',
-          { database, table, column: columnHint },
-          err,
-        );
+    let before = new Set(jobs.map((j) => j.jobId));
+    for (;;) {
+      try {
+        await run(sql, undefined, b);
+        break;
+      } catch (err) {
+        if (isTableBusy(err) && Date.now() < deadline) {
+          // another client's schema change started between our check and our ALTER: wait for it
+          // (bounded by the same deadline) and try again
+          const current = await listAlterJobs(exec, database, table, b.next());
+          if (current.some((j) => !TERMINAL_STATES.has(j.state)))
+            await waitForAlterJobs(
+              exec,
+              database,
+              table,
+              new Set(current.map((j) => j.jobId)),
+              waitOptions(opts, deadline),
+            );
+          else await sleep(Math.min(alter.pollIntervalMs, Math.max(1, deadline - Date.now())), opts.signal);
+          before = new Set((await listAlterJobs(exec, database, table, b.next())).map((j) => j.jobId));
+          continue;
+        }
+        if (isTableBusy(err)) throw err;
+        const errno = errnoOf(err);
+        if (errno !== null && BAD_FIELD_ERRNOS.has(errno) && columnHint !== null)
+          throw columnNotFound(err, database, table, columnHint.join(', '));
+        if (errno === AMBIGUOUS_ERRNO) await confirmMissing(err, database, table, columnHint, b);
+        return notFound(err, database, table, b);
       }
-      return notFound(err, database, table, b);
     }
     if (opts.wait === false) {
       const after = await listAlterJobs(exec, database, table, b.next());
@@ -349,9 +448,10 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
         await run(sql, undefined, b);
       } catch (err) {
         // 1008: can't drop database; database doesn't exist
-        if (errnoOf(err) === 1008 || errnoOf(err) === 1049)
+        const errno = errnoOf(err);
+        if (errno !== null && (errno === 1008 || BAD_DB_ERRNOS.has(errno)))
           throw new NotFoundError(`Database ${database} does not exist`, 'database', { database }, err);
-        throw err;
+        return notFound(err, database, null, b);
       }
     },
 
@@ -425,28 +525,30 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
       const resolved = resolveAddColumns(columns);
       const sql = addColumnsSql(database, table, resolved);
       const after = resolved.find((c) => c.after !== null)?.after ?? null;
-      return runAlter(database, table, sql, opts, after);
+      return runAlter(database, table, sql, opts, after === null ? null : [after]);
     },
 
     async dropColumns(database, table, columns, opts = {}) {
       const sql = dropColumnsSql(database, table, columns);
-      return runAlter(database, table, sql, opts, columns.length === 1 ? columns[0]! : columns.join(', '));
+      return runAlter(database, table, sql, opts, columns);
     },
 
     async renameColumn(database, table, from, to, opts = {}) {
-      return runAlter(database, table, renameColumnSql(database, table, from, to), opts, from);
+      return runAlter(database, table, renameColumnSql(database, table, from, to), opts, [from]);
     },
 
     async modifyColumn(database, table, column, opts = {}) {
       const resolved = resolveColumnDefinition(column);
       const { column: current } = await currentColumn(database, table, resolved.name, opts);
+      // nullability not given: keep the column's (a NOT NULL column must not become NULL)
+      const nullable = column.nullable ?? current.nullable;
       const sql = modifyColumnSql(
         database,
         table,
-        { ...resolved, name: current.name },
+        { ...resolved, name: current.name, nullable },
         { key: current.isKey },
       );
-      return runAlter(database, table, sql, opts, current.name);
+      return runAlter(database, table, sql, opts, [current.name]);
     },
 
     async modifyColumnType(database, table, name, type, opts = {}) {
@@ -461,13 +563,9 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
         comment: current.comment,
         aggregate: current.aggregate,
       };
-      return runAlter(
-        database,
-        table,
-        modifyColumnSql(database, table, next, { key: current.isKey }),
-        opts,
+      return runAlter(database, table, modifyColumnSql(database, table, next, { key: current.isKey }), opts, [
         current.name,
-      );
+      ]);
     },
 
     async listAlterJobs(database, table, opts = {}) {

@@ -26,6 +26,7 @@ export function columnDefinitionSql(c: ResolvedColumn, options: { key?: boolean 
   sql += c.nullable ? ' NULL' : ' NOT NULL';
   if (c.default?.kind === 'literal') sql += ` DEFAULT ${quoteString(c.default.value)}`;
   else if (c.default?.kind === 'current_timestamp') sql += ' DEFAULT CURRENT_TIMESTAMP';
+  else if (c.default?.kind === 'expression') sql += ` DEFAULT (${c.default.expression})`;
   if (c.comment !== '') sql += ` COMMENT ${quoteString(c.comment)}`;
   return sql;
 }

@@ -75,10 +75,23 @@ const typeInput = z.union([z.string(), StarRocksTypeSchema]).transform((value, c
   }
 });
 
+/** Default expressions accepted (written unquoted): a function call with simple arguments. */
+const DEFAULT_EXPRESSION = /^[A-Za-z_][\w.]*\s*\([^;'"`()\\]*\)$/;
+
 const DefaultSchema = z.union([
   z.string().transform((value): ColumnDefault => ({ kind: 'literal', value })),
   z.strictObject({ kind: z.literal('literal'), value: z.string() }),
   z.strictObject({ kind: z.literal('current_timestamp') }),
+  z.strictObject({
+    kind: z.literal('expression'),
+    expression: z
+      .string()
+      .trim()
+      .regex(
+        DEFAULT_EXPRESSION,
+        'must be a function call such as uuid() (no quotes, semicolons or nested parentheses)',
+      ),
+  }),
 ]);
 
 const columnShape = {

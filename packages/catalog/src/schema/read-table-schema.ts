@@ -2,7 +2,7 @@ import { ProtocolError } from '@srconnect/stream-load-sdk';
 import { qualifiedTableName, validateDatabaseName, validateTableName } from '../ddl/identifier.js';
 import { NotFoundError, TypeParseError } from '../errors.js';
 import { field, text } from '../internal/row-field.js';
-import type { QueryOptions, SqlExecutor } from '../sql-executor.js';
+import type { QueryOptions, SqlExecutor, SqlRow } from '../sql-executor.js';
 
 /** Options for each statement: fixed, or computed per statement (a deadline shared by a call). */
 export type StatementOptions = QueryOptions | (() => QueryOptions);
@@ -35,12 +35,22 @@ const TABLES_SQL = `SELECT TABLE_NAME AS table_name, TABLE_TYPE AS table_type, T
 const SCHEMATA_SQL =
   'SELECT SCHEMA_NAME AS schema_name FROM information_schema.schemata WHERE SCHEMA_NAME = ?';
 
+/**
+ * `TABLE_MODEL` per key model. Real servers print `KeysType.toString()` (`PRIMARY_KEYS`,
+ * `UNIQUE_KEYS`, `DUP_KEYS`, `AGG_KEYS`); the abbreviated `PRI_KEYS`/`UNQ_KEYS` of older
+ * emulator builds and docs are accepted too.
+ */
 const MODELS: Readonly<Record<string, KeyModel>> = {
   DUP_KEYS: 'DUPLICATE',
   AGG_KEYS: 'AGGREGATE',
+  UNIQUE_KEYS: 'UNIQUE',
   UNQ_KEYS: 'UNIQUE',
+  PRIMARY_KEYS: 'PRIMARY',
   PRI_KEYS: 'PRIMARY',
 };
+
+/** `TABLE_COMMENT` values the server prints for a table without a comment (its engine/type name). */
+const NO_COMMENT = new Set(['OLAP', 'MATERIALIZED_VIEW', 'CLOUD_NATIVE', 'CLOUD_NATIVE_MATERIALIZED_VIEW']);
 
 /**
  * Splits a key list as `tables_config` prints it (`` `a`, `b` ``; unquoted `a, b` too) into the
@@ -72,11 +82,27 @@ export function parseColumnList(textValue: string, columns: readonly string[]): 
   return at(0) ? out : null;
 }
 
-function parseDefault(raw: unknown, type: StarRocksType): ColumnDefault | null {
+/** A COLUMN_DEFAULT that could be an expression default (a function call). */
+const MAYBE_EXPRESSION = /\(.*\)/s;
+
+/**
+ * A column's default from `COLUMN_DEFAULT` (`Column.getMetaDefaultValue`: the literal, `CURRENT_TIMESTAMP`
+ * for `now()`, else the expression text), told apart with SHOW CREATE TABLE's form when read.
+ */
+function parseDefault(
+  raw: unknown,
+  type: StarRocksType,
+  shown: ColumnDefault | null | undefined,
+): ColumnDefault | null {
   if (raw === null || raw === undefined) return null;
   const value = String(raw);
+  if (shown?.kind === 'expression' || shown?.kind === 'current_timestamp') return shown;
+  if (shown?.kind === 'literal') return { kind: 'literal', value };
   if (type.kind === 'DATETIME' && /^current_timestamp(\(\))?$/i.test(value))
     return { kind: 'current_timestamp' };
+  // without SHOW CREATE TABLE: a bare function call is taken for an expression
+  if (shown === undefined && /^[A-Za-z_]\w*\(\s*\)$/.test(value.trim()))
+    return { kind: 'expression', expression: value.trim() };
   return { kind: 'literal', value };
 }
 
@@ -93,6 +119,16 @@ function parseProperties(raw: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(parsed)) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
   return out;
+}
+
+/**
+ * The table comment. `information_schema.tables.TABLE_COMMENT` falls back to the table's type name
+ * (`OLAP`, `MATERIALIZED_VIEW`…) when the table has no comment; those mean "no comment".
+ */
+function tableComment(row: SqlRow | undefined): string {
+  if (row === undefined) return '';
+  const c = text(row, 'table_comment');
+  return NO_COMMENT.has(c) ? '' : c;
 }
 
 /** Whether a database exists (`information_schema.schemata`). */
@@ -151,7 +187,15 @@ export async function readTableSchema(
     );
   }
   const tableRows = await exec.query(TABLES_SQL, params, optionsOf(options));
-  const modelName = text(config, 'table_model').toUpperCase();
+  const modelName = text(config, 'table_model').trim().toUpperCase();
+  if (modelName === '') {
+    // views, external and other non-OLAP tables have a row with an empty TABLE_MODEL
+    throw new NotFoundError(
+      `Table ${database}.${table} is not a native table (e.g. a view or an external table)`,
+      'table',
+      { database, table },
+    );
+  }
   const keyModel = MODELS[modelName];
   if (keyModel === undefined)
     throw new ProtocolError(
@@ -159,15 +203,32 @@ export async function readTableSchema(
       modelName,
     );
 
+  // AGGREGATE KEY tables: aggregate functions appear only in SHOW CREATE TABLE. Defaults that may
+  // be expressions (COLUMN_DEFAULT prints `uuid()` and the literal "uuid()" alike): SHOW CREATE
+  // TABLE tells `DEFAULT "v"` from `DEFAULT (expr)`.
+  const ambiguousDefault = columnRows.some((r) => {
+    const d = field(r, 'column_default');
+    return d !== null && d !== undefined && MAYBE_EXPRESSION.test(String(d));
+  });
   let aggregates = new Map<string, AggregateFunction | null>();
-  if (keyModel === 'AGGREGATE') {
-    const ddlRows = await exec.query(
-      `SHOW CREATE TABLE ${qualifiedTableName(database, table)}`,
-      undefined,
-      optionsOf(options),
-    );
-    const ddl = ddlRows[0] === undefined ? '' : text(ddlRows[0], 'Create Table');
-    aggregates = new Map(parseShowCreateColumns(ddl).map((c) => [c.name.toLowerCase(), c.aggregate]));
+  let shown: Map<string, ColumnDefault | null> | null = null;
+  if (keyModel === 'AGGREGATE' || ambiguousDefault) {
+    let ddl: string | null = null;
+    try {
+      const ddlRows = await exec.query(
+        `SHOW CREATE TABLE ${qualifiedTableName(database, table)}`,
+        undefined,
+        optionsOf(options),
+      );
+      ddl = ddlRows[0] === undefined ? '' : text(ddlRows[0], 'Create Table');
+    } catch (err) {
+      if (keyModel === 'AGGREGATE') throw err;
+    }
+    if (ddl !== null) {
+      const parsed = parseShowCreateColumns(ddl);
+      aggregates = new Map(parsed.map((c) => [c.name.toLowerCase(), c.aggregate]));
+      if (parsed.length > 0) shown = new Map(parsed.map((c) => [c.name.toLowerCase(), c.default]));
+    }
   }
 
   const columns: ColumnSchema[] = columnRows.map((r) => {
@@ -179,11 +240,8 @@ export async function readTableSchema(
       type = parseStarRocksType(columnType, { source: 'information_schema' });
     } catch (err) {
       if (!(err instanceof TypeParseError)) throw err;
-      throw new TypeParseError(
-        `Column ${name} of ${database}.${table}: ${err.message}`,
-        err.input,
-        err.position,
-      );
+      // a type this library does not know (a newer server's): reported, not fatal for the table
+      type = { kind: 'OPAQUE', text: columnType };
     }
     if (dataType === 'boolean') type = { kind: 'BOOLEAN' };
     if (dataType === 'bigint unsigned' || dataType === 'largeint') type = { kind: 'LARGEINT' };
@@ -193,7 +251,7 @@ export async function readTableSchema(
       type,
       columnType,
       nullable: text(r, 'is_nullable').toUpperCase() === 'YES',
-      default: parseDefault(field(r, 'column_default'), type),
+      default: parseDefault(field(r, 'column_default'), type, shown?.get(name.toLowerCase())),
       comment: text(r, 'column_comment'),
       isKey: key !== '',
       position: Number(text(r, 'ordinal_position')),
@@ -225,7 +283,7 @@ export async function readTableSchema(
     distributionKeys: distributionType === 'RANDOM' ? [] : list('distribute_key'),
     buckets: Number.isInteger(bucketsRaw) && bucketsRaw > 0 ? bucketsRaw : null,
     sortKeys: list('sort_key'),
-    comment: tableRows[0] === undefined ? '' : text(tableRows[0], 'table_comment'),
+    comment: tableComment(tableRows[0]),
     properties: parseProperties(text(config, 'properties')),
   };
 }

@@ -6,12 +6,15 @@ export type KeyModel = 'DUPLICATE' | 'AGGREGATE' | 'UNIQUE' | 'PRIMARY';
 /** Every {@link KeyModel}. */
 export const KEY_MODELS: readonly KeyModel[] = ['DUPLICATE', 'AGGREGATE', 'UNIQUE', 'PRIMARY'];
 
-/** `information_schema.tables_config.TABLE_MODEL` per key model. */
+/**
+ * `information_schema.tables_config.TABLE_MODEL` per key model, as StarRocks prints it
+ * (`KeysType.toString()`). Reading also accepts the abbreviations `PRI_KEYS` and `UNQ_KEYS`.
+ */
 export const TABLE_MODEL_NAMES: Readonly<Record<KeyModel, string>> = {
   DUPLICATE: 'DUP_KEYS',
   AGGREGATE: 'AGG_KEYS',
-  UNIQUE: 'UNQ_KEYS',
-  PRIMARY: 'PRI_KEYS',
+  UNIQUE: 'UNIQUE_KEYS',
+  PRIMARY: 'PRIMARY_KEYS',
 };
 
 /** Aggregate functions of AGGREGATE KEY value columns. */
@@ -37,10 +40,14 @@ export const AGGREGATE_FUNCTIONS: readonly AggregateFunction[] = [
   'PERCENTILE_UNION',
 ];
 
-/** A column default: a literal (always written as a string literal) or `CURRENT_TIMESTAMP`. */
+/**
+ * A column default: a literal (always written as a string literal), `CURRENT_TIMESTAMP`, or an
+ * expression such as `uuid()` (written unquoted as `DEFAULT (uuid())`).
+ */
 export type ColumnDefault =
   | { readonly kind: 'literal'; readonly value: string }
-  | { readonly kind: 'current_timestamp' };
+  | { readonly kind: 'current_timestamp' }
+  | { readonly kind: 'expression'; readonly expression: string };
 
 /** A column as {@link Catalog.getTable} returns it. */
 export interface ColumnSchema {
@@ -94,7 +101,10 @@ export interface ColumnDefinition {
    * `true` otherwise.
    */
   readonly nullable?: boolean | null;
-  /** A literal default (a string is shorthand for `{ kind: 'literal', value }`) or `CURRENT_TIMESTAMP`. */
+  /**
+   * A literal default (a string is shorthand for `{ kind: 'literal', value }`), `CURRENT_TIMESTAMP`,
+   * or an expression (`{ kind: 'expression', expression: 'uuid()' }`: a function call without quotes).
+   */
   readonly default?: ColumnDefault | string | null;
   /** Column comment. */
   readonly comment?: string;

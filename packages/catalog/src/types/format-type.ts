@@ -24,6 +24,8 @@ export function formatStarRocksType(type: StarRocksType): string {
       return `STRUCT<${type.fields
         .map((f) => `${quoteIdentifier(validateFieldName(f.name))} ${formatStarRocksType(f.type)}`)
         .join(', ')}>`;
+    case 'OPAQUE':
+      return type.text;
     default:
       return type.kind;
   }

@@ -22,9 +22,9 @@ export const MysqlTypeMappingOptionsSchema = z.strictObject({
     .int()
     .min(1)
     .max(4)
-    .default(3)
+    .default(4)
     .describe(
-      'Bytes per character for CHAR(n)/VARCHAR(n): MySQL counts characters, StarRocks bytes. 3 covers utf8mb3 and the BMP; 4 covers every utf8mb4 text (emoji).',
+      'Bytes per character for CHAR(n)/VARCHAR(n): MySQL counts characters, StarRocks bytes. 4 (the default) covers every utf8mb4 text (emoji); 3 covers utf8mb3 and the BMP only.',
     ),
   maxVarcharLength: z
     .number()
@@ -144,8 +144,8 @@ function notAKey(m: MysqlColumnType, o: Resolved, what: string): void {
 }
 
 function decimalText(m: MysqlColumnType, p: number, s: number, o: Resolved): MysqlTypeMapping {
-  // sign, digits, and the decimal point when there is a fraction
-  return mapped(m, varchar(p + 1 + (s > 0 ? 1 : 0), o), 'decimal-text');
+  // sign, the integer digits (at least the "0" of "-0.5"), and the point and fraction digits
+  return mapped(m, varchar(1 + Math.max(1, p - s) + (s > 0 ? 1 + s : 0), o), 'decimal-text');
 }
 
 /**

@@ -33,7 +33,13 @@ export type StarRocksType =
   | { readonly kind: 'VARBINARY'; readonly length: number | null }
   | { readonly kind: 'ARRAY'; readonly element: StarRocksType }
   | { readonly kind: 'MAP'; readonly key: StarRocksType; readonly value: StarRocksType }
-  | { readonly kind: 'STRUCT'; readonly fields: readonly StructField[] };
+  | { readonly kind: 'STRUCT'; readonly fields: readonly StructField[] }
+  /**
+   * A type this library does not know (e.g. one added by a newer server), as `getTable` reports
+   * it instead of failing the whole table: `text` is the server's `COLUMN_TYPE`. Values are not
+   * checked; a table definition cannot use it.
+   */
+  | { readonly kind: 'OPAQUE'; readonly text: string };
 
 /** Every `kind` a {@link StarRocksType} can have. */
 export type StarRocksTypeKind = StarRocksType['kind'];
@@ -114,6 +120,7 @@ export function isKeyType(type: StarRocksType): boolean {
     case 'BITMAP':
     case 'HLL':
     case 'PERCENTILE':
+    case 'OPAQUE':
       return false;
     default:
       return true;

@@ -5,9 +5,12 @@ import {
   AlterJobError,
   AlterTimeoutError,
   type Catalog,
+  createCatalog,
+  createMysqlExecutor,
   formatStarRocksType,
   NotFoundError,
   SqlError,
+  type SqlExecutor,
 } from '../../src/index.js';
 import { loadRows, onEmulator, startTarget, type Target } from './helpers.js';
 
@@ -182,6 +185,33 @@ describe('waiting', () => {
     expect(second.jobs.map((j) => j.state)).toEqual(['FINISHED']);
     expect(second.jobs[0]!.jobId).not.toBe(first.jobs[0]!.jobId);
     expect(await names('serial')).toEqual(['k', 'a', 'b', 'x', 'y']);
+  });
+
+  it('an ALTER refused because a change of another client just started waits for it and retries', async () => {
+    await dupTable('raced');
+    // b lists the jobs (none), then its ALTER is held back until a's job is running
+    const raw = createMysqlExecutor({ url: target.url });
+    const slow: SqlExecutor = {
+      async query(sql, params, o) {
+        if (sql.startsWith('ALTER')) await new Promise((r) => setTimeout(r, 100));
+        return raw.query(sql, params, o);
+      },
+      close: () => raw.close(),
+    };
+    const b = createCatalog({
+      executor: slow,
+      alter: { pollIntervalMs: 20, maxPollIntervalMs: 100, timeoutMs: 30_000 },
+    });
+    try {
+      const pb = b.modifyColumnType(db, 'raced', 'b', 'VARCHAR(64)');
+      await new Promise((r) => setTimeout(r, 40));
+      const pa = catalog.modifyColumnType(db, 'raced', 'a', 'BIGINT');
+      const r = await Promise.allSettled([pa, pb]);
+      expect(r.map((x) => x.status)).toEqual(['fulfilled', 'fulfilled']);
+      expect(await typeOf('raced', 'a')).toBe('BIGINT');
+    } finally {
+      await b.close();
+    }
   });
 
   it.skipIf(!onEmulator)('the wait is bounded: AlterTimeoutError, then waitForSchemaChange', async () => {

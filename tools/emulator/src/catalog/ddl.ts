@@ -1,4 +1,4 @@
-import { MysqlError } from '../mysql/index.js';
+import { ErrorCode, MysqlError } from '../mysql/index.js';
 import type { AlterOp, ColumnDef, CreateTableStatement } from '../sql/statement.js';
 import { type ColumnType, isNumericType, typeToSql } from './column-type.js';
 import { type ColumnSchema, findColumn, type KeysType, type TableSchema } from './table-schema.js';
@@ -47,8 +47,8 @@ function toColumn(def: ColumnDef, isKey: boolean, keysType: KeysType, storageNam
   if (def.autoIncrement && def.type.kind !== 'BIGINT')
     throw ddlError('The AUTO_INCREMENT column must be BIGINT');
   if (def.autoIncrement) throw ddlError('AUTO_INCREMENT columns are not supported by the emulator');
-  let nullable = def.nullable ?? !(isKey && keysType === 'PRI_KEYS');
-  if (isKey && keysType === 'PRI_KEYS') {
+  let nullable = def.nullable ?? !(isKey && keysType === 'PRIMARY_KEYS');
+  if (isKey && keysType === 'PRIMARY_KEYS') {
     if (def.nullable === true) throw ddlError(`primary key column[${def.name}] cannot be nullable`);
     nullable = false;
   }
@@ -184,7 +184,7 @@ export function planAlter(
     }
     if (after !== null) {
       const i = indexOf(after);
-      if (i < 0) throw ddlError(`Column[${after}] does not exist`, 1054, '42S22');
+      if (i < 0) throw ddlError(`Column[${after}] does not exist`, ErrorCode.BAD_FIELD, '42S22');
       if (!col.isKey && columns[i]!.isKey && columns[i + 1]?.isKey)
         throw ddlError(`Can not add value column ${col.name} between key columns`);
       columns.splice(i + 1, 0, col);
@@ -206,7 +206,7 @@ export function planAlter(
           if (indexOf(def.name) >= 0) throw ddlError(`Duplicate column name '${def.name}'`, 1060, '42S21');
           if (def.key && t.keysType !== 'DUP_KEYS')
             throw ddlError(
-              `Can not add key column ${def.name} to a ${t.keysType === 'PRI_KEYS' ? 'PRIMARY' : 'UNIQUE'} KEY table`,
+              `Can not add key column ${def.name} to a ${t.keysType === 'PRIMARY_KEYS' ? 'PRIMARY' : 'UNIQUE'} KEY table`,
             );
           const col = toColumn(def, def.key, t.keysType, `c${nextId++}`);
           if (!col.nullable && col.default === null) {
@@ -221,11 +221,11 @@ export function planAlter(
       case 'drop': {
         columnChange = true;
         const i = indexOf(op.column);
-        if (i < 0) throw ddlError(`Column[${op.column}] does not exist`, 1054, '42S22');
+        if (i < 0) throw ddlError(`Column[${op.column}] does not exist`, ErrorCode.BAD_FIELD, '42S22');
         const col = columns[i]!;
         if (col.isKey)
           throw ddlError(
-            `Can not drop key column ${col.name} in ${t.keysType === 'DUP_KEYS' ? 'DUPLICATE' : t.keysType === 'PRI_KEYS' ? 'PRIMARY' : 'UNIQUE'} KEY table`,
+            `Can not drop key column ${col.name} in ${t.keysType === 'DUP_KEYS' ? 'DUPLICATE' : t.keysType === 'PRIMARY_KEYS' ? 'PRIMARY' : 'UNIQUE'} KEY table`,
           );
         if (dist.columns.some((d) => d.toLowerCase() === col.name.toLowerCase()))
           throw ddlError(`Can not drop distribution column ${col.name}`);
@@ -238,14 +238,14 @@ export function planAlter(
       case 'modify': {
         columnChange = true;
         const i = indexOf(op.column.name);
-        if (i < 0) throw ddlError(`Column[${op.column.name}] does not exist`, 1054, '42S22');
+        if (i < 0) throw ddlError(`Column[${op.column.name}] does not exist`, ErrorCode.BAD_FIELD, '42S22');
         const old = columns[i]!;
         if (!canChangeType(old.type, op.column.type)) {
           throw ddlError(
             `Can not change ${typeToSql(old.type).toUpperCase()} to ${typeToSql(op.column.type).toUpperCase()}`,
           );
         }
-        if (old.isKey && t.keysType === 'PRI_KEYS' && typeToSql(old.type) !== typeToSql(op.column.type)) {
+        if (old.isKey && t.keysType === 'PRIMARY_KEYS' && typeToSql(old.type) !== typeToSql(op.column.type)) {
           throw ddlError(`Can not modify the type of primary key column ${old.name}`);
         }
         const nullable = op.column.nullable ?? old.nullable;
@@ -269,7 +269,7 @@ export function planAlter(
       case 'rename': {
         columnChange = true;
         const i = indexOf(op.from);
-        if (i < 0) throw ddlError(`Column[${op.from}] does not exist`, 1054, '42S22');
+        if (i < 0) throw ddlError(`Column[${op.from}] does not exist`, ErrorCode.BAD_FIELD, '42S22');
         if (indexOf(op.to) >= 0) throw ddlError(`Column[${op.to}] already exists`, 1060, '42S21');
         checkColumnName(op.to);
         const old = columns[i]!;

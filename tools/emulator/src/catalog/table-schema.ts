@@ -1,12 +1,12 @@
 import type { ColumnType } from './column-type.js';
 
 /** Key models (the `TABLE_MODEL` names of `information_schema.tables_config`). */
-export type KeysType = 'DUP_KEYS' | 'PRI_KEYS' | 'UNQ_KEYS';
+export type KeysType = 'DUP_KEYS' | 'PRIMARY_KEYS' | 'UNIQUE_KEYS';
 
 export const KEY_CLAUSE: Record<KeysType, string> = {
   DUP_KEYS: 'DUPLICATE KEY',
-  PRI_KEYS: 'PRIMARY KEY',
-  UNQ_KEYS: 'UNIQUE KEY',
+  PRIMARY_KEYS: 'PRIMARY KEY',
+  UNIQUE_KEYS: 'UNIQUE KEY',
 };
 
 /** A default value as declared: a literal, or `CURRENT_TIMESTAMP`. */

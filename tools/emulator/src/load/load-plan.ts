@@ -91,7 +91,7 @@ export class LoadPlan {
         : spec.columns;
     this.sourceKeys = mappings.filter((m) => !m.expr).map((m) => m.name);
     this.sourceNames = this.sourceKeys.map((n) => n.toLowerCase());
-    const isPk = table.keysType === 'PRI_KEYS';
+    const isPk = table.keysType === 'PRIMARY_KEYS';
     let opIndex = -1;
     let opExpr: Evaluator | null = null;
     const byName = new Map<string, { fieldIndex: number; expr: Evaluator | null }>();

@@ -3,7 +3,7 @@
  * Throw it from `query` / `useDatabase` handlers to control what the client sees.
  */
 export class MysqlError extends Error {
-  /** MySQL error number, e.g. 1064 (syntax error) or 1049 (unknown database). */
+  /** MySQL error number, e.g. 1064 (syntax error) or 5501 (unknown database). */
   readonly errno: number;
   /** Five-character SQLSTATE, e.g. '42000'. */
   readonly sqlState: string;
@@ -26,7 +26,12 @@ export const ErrorCode = {
   HANDSHAKE_ERROR: 1043,
   ACCESS_DENIED: 1045,
   UNKNOWN_COMMAND: 1047,
-  BAD_DB: 1049,
+  /** StarRocks' ERR_BAD_DB_ERROR (MySQL's 1049 before StarRocks 3.2). */
+  BAD_DB: 5501,
+  /** StarRocks' ERR_BAD_TABLE_ERROR (MySQL's 1051 before StarRocks 3.2). */
+  BAD_TABLE: 5502,
+  /** StarRocks' ERR_BAD_FIELD_ERROR (MySQL's 1054 before StarRocks 3.2). */
+  BAD_FIELD: 5509,
   PARSE_ERROR: 1064,
   WRONG_ARGUMENTS: 1210,
   UNKNOWN_STMT_HANDLER: 1243,

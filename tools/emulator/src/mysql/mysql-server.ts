@@ -21,7 +21,7 @@ export interface MysqlServerOptions {
   query(session: MysqlSession, sql: string): Promise<QueryResult>;
   /**
    * COM_INIT_DB and the database in the handshake response (and COM_CHANGE_USER): throw
-   * MysqlError(…, 1049, '42000') for an unknown database. On success the layer sets `session.database`.
+   * MysqlError(…, 5501, '3F000') for an unknown database. On success the layer sets `session.database`.
    */
   useDatabase(session: MysqlSession, database: string): Promise<void>;
   /** Called once when a connection whose session was created (authentication passed) ends. */

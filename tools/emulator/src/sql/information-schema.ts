@@ -49,7 +49,7 @@ function numericPrecision(t: ColumnType): number | null {
 function columnRow(t: TableSchema, c: ColumnSchema, i: number): Record<string, Value> {
   const isChar = c.type.kind === 'CHAR' || c.type.kind === 'VARCHAR' || c.type.kind === 'VARBINARY';
   const prec = numericPrecision(c.type);
-  const keyTag = c.isKey ? { DUP_KEYS: 'DUP', PRI_KEYS: 'PRI', UNQ_KEYS: 'UNI' }[t.keysType] : '';
+  const keyTag = c.isKey ? { DUP_KEYS: 'DUP', PRIMARY_KEYS: 'PRI', UNIQUE_KEYS: 'UNI' }[t.keysType] : '';
   return {
     table_catalog: 'def',
     table_schema: t.database,

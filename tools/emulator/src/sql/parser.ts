@@ -360,7 +360,12 @@ function parseCreateTable(ts: TokenStream): CreateTableStatement {
       const w = ts.next().value.toUpperCase();
       ts.expectKeyword('KEY');
       keysType = (
-        { DUPLICATE: 'DUP_KEYS', PRIMARY: 'PRI_KEYS', UNIQUE: 'UNQ_KEYS', AGGREGATE: 'AGG_KEYS' } as const
+        {
+          DUPLICATE: 'DUP_KEYS',
+          PRIMARY: 'PRIMARY_KEYS',
+          UNIQUE: 'UNIQUE_KEYS',
+          AGGREGATE: 'AGG_KEYS',
+        } as const
       )[w as 'DUPLICATE'] as KeysType | 'AGG_KEYS';
       keys = parseIdentList(ts);
     } else if (ts.acceptKeyword('COMMENT')) {

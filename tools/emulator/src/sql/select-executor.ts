@@ -1,7 +1,7 @@
 import { type ColumnType, duckdbType } from '../catalog/column-type.js';
 import { findColumn, storageTableName, type TableSchema } from '../catalog/table-schema.js';
 import { compareValues, compileExpr, type Value } from '../load/expression-evaluator.js';
-import { MysqlError, MysqlType, type QueryResult, type ResultColumn } from '../mysql/index.js';
+import { ErrorCode, MysqlError, MysqlType, type QueryResult, type ResultColumn } from '../mysql/index.js';
 import type { Store } from '../storage/store.js';
 import { lit, q } from '../storage/store.js';
 import type { Expr } from './expression.js';
@@ -31,7 +31,7 @@ const PASS_THROUGH: Record<string, string> = {
 };
 
 function unknownColumn(name: string, where: string): MysqlError {
-  return new MysqlError(`Unknown column '${name}' in '${where}'`, 1054, '42S22');
+  return new MysqlError(`Unknown column '${name}' in '${where}'`, ErrorCode.BAD_FIELD, '42S22');
 }
 
 function isAggregate(e: Expr): boolean {

@@ -5,7 +5,7 @@ import { showCreateTable } from '../catalog/show-create-table.js';
 import { storageTableName, type TableSchema } from '../catalog/table-schema.js';
 import type { EmulatorContext } from '../context.js';
 import { compileExpr, type Value } from '../load/expression-evaluator.js';
-import { MysqlError, type MysqlSession, MysqlType, type QueryResult } from '../mysql/index.js';
+import { ErrorCode, MysqlError, type MysqlSession, MysqlType, type QueryResult } from '../mysql/index.js';
 import { q } from '../storage/store.js';
 import type { Expr } from './expression.js';
 import { formatTime, informationSchemaTable } from './information-schema.js';
@@ -24,8 +24,10 @@ const V = { kind: 'VARCHAR', length: 65533 } as const;
 
 const err = {
   noDb: () => new MysqlError('No database selected', 1046, '3D000'),
-  badDb: (db: string) => new MysqlError(`Unknown database '${db}'`, 1049, '42000'),
-  badTable: (db: string, t: string) => new MysqlError(`Unknown table '${db}.${t}'`, 1051, '42S02'),
+  // StarRocks ErrorCode: ERR_BAD_DB_ERROR(5501, "3F000"), ERR_BAD_TABLE_ERROR(5502, "42602")
+  badDb: (db: string) => new MysqlError(`Unknown database '${db}'`, ErrorCode.BAD_DB, '3F000'),
+  badTable: (db: string, t: string) =>
+    new MysqlError(`Unknown table '${db}.${t}'`, ErrorCode.BAD_TABLE, '42602'),
 };
 
 /** Executes the SQL the emulator understands against its storage, for the MySQL listener. */
@@ -314,8 +316,8 @@ export class SqlEngine {
       if (!v)
         throw new MysqlError(
           `Unknown table 'information_schema.${s.from.name}' (not emulated)`,
-          1051,
-          '42S02',
+          ErrorCode.BAD_TABLE,
+          '42602',
         );
       return selectFromVirtual(v, s);
     }
@@ -364,7 +366,7 @@ export class SqlEngine {
         case 'neg':
           return { ...e, e: subst(e.e) };
         case 'col':
-          throw new MysqlError(`Unknown column '${e.name}' in 'field list'`, 1054, '42S22');
+          throw new MysqlError(`Unknown column '${e.name}' in 'field list'`, ErrorCode.BAD_FIELD, '42S22');
         default:
           return e;
       }

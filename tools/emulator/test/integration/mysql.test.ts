@@ -95,14 +95,14 @@ describe('databases', () => {
     await mysqlError(conn.query('CREATE DATABASE `a-b`'));
   });
 
-  it('USE switches the database (text and COM_INIT_DB); an unknown one is 1049; no database is 1046', async () => {
+  it('USE switches the database (text and COM_INIT_DB); an unknown one is 5501 (ERR_BAD_DB_ERROR); no database is 1046', async () => {
     const c = await openMysql(emu);
     try {
       expect((await mysqlError(c.query('SHOW TABLES'))).errno).toBe(1046);
       await c.query(`USE ${db}`);
       expect(await q(c, 'SELECT database() AS d')).toEqual([{ d: db }]);
-      expect((await mysqlError(c.query('USE nosuchdb_xyz'))).errno).toBe(1049);
-      expect((await mysqlError(openMysql(emu, { database: 'nosuchdb_xyz' }))).errno).toBe(1049);
+      expect((await mysqlError(c.query('USE nosuchdb_xyz'))).errno).toBe(5501);
+      expect((await mysqlError(openMysql(emu, { database: 'nosuchdb_xyz' }))).errno).toBe(5501);
       const c2 = await openMysql(emu, { database: db });
       expect(await q(c2, 'SELECT database() AS d')).toEqual([{ d: db }]);
       await c2.end();
@@ -271,9 +271,9 @@ describe('tables and metadata (§7.1–§7.4)', () => {
     const byName = Object.fromEntries(rows.map((r) => [r.TABLE_NAME, r]));
     expect(byName.alltypes).toMatchObject({ TABLE_MODEL: 'DUP_KEYS', PRIMARY_KEY: '' });
     expect(byName.m_dup).toMatchObject({ TABLE_MODEL: 'DUP_KEYS', PRIMARY_KEY: '' });
-    expect(byName.m_pk!.TABLE_MODEL).toBe('PRI_KEYS');
+    expect(byName.m_pk!.TABLE_MODEL).toBe('PRIMARY_KEYS');
     expect(String(byName.m_pk!.PRIMARY_KEY)).toContain('id');
-    expect(byName.m_uq!.TABLE_MODEL).toBe('UNQ_KEYS');
+    expect(byName.m_uq!.TABLE_MODEL).toBe('UNIQUE_KEYS');
     expect(String(byName.m_uq!.PRIMARY_KEY)).toMatch(/a.*b/);
   });
 
@@ -437,7 +437,7 @@ describe('tables and metadata (§7.1–§7.4)', () => {
     expect(names).toContain(d.toLowerCase());
   });
 
-  it('TRUNCATE TABLE empties a table, DROP TABLE removes it (1051 when missing unless IF EXISTS)', async () => {
+  it('TRUNCATE TABLE empties a table, DROP TABLE removes it (5502 when missing unless IF EXISTS)', async () => {
     await conn.query(
       `CREATE TABLE ${db}.tr (id INT) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id) ${ONE_BUCKET}`,
     );
@@ -446,9 +446,13 @@ describe('tables and metadata (§7.1–§7.4)', () => {
     expect(await count(conn, db, 'tr')).toBe(0);
     expect((await streamLoad(emu, db, 'tr', {}, '3\n')).json.Status).toBe('Success');
     expect(await count(conn, db, 'tr')).toBe(1);
+    // StarRocks ErrorCode.ERR_BAD_FIELD_ERROR(5509, "42S22")
+    const badField = await mysqlError(conn.query(`SELECT nope FROM ${db}.tr`));
+    expect([badField.errno, badField.sqlState]).toEqual([5509, '42S22']);
     await conn.query(`DROP TABLE ${db}.tr`);
     expect((await q(conn, `SHOW TABLES FROM ${db}`)).map((r) => Object.values(r)[0])).not.toContain('tr');
-    expect((await mysqlError(conn.query(`DROP TABLE ${db}.tr`))).errno).toBe(1051);
+    const badTable = await mysqlError(conn.query(`DROP TABLE ${db}.tr`));
+    expect([badTable.errno, badTable.sqlState]).toEqual([5502, '42602']);
     await conn.query(`DROP TABLE IF EXISTS ${db}.tr`);
     const load = await streamLoad(emu, db, 'tr', {}, '1\n');
     expect(load.json.Message).toBe(`unknown table "${db}.tr"`);

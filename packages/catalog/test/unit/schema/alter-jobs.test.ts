@@ -159,6 +159,8 @@ describe('Catalog schema changes over a fake executor', () => {
             serverMessage: message,
             sql,
           });
+        if (sql.includes('information_schema.schemata')) return [{ schema_name: 'd' }];
+        if (sql.includes('information_schema.columns')) return [{ column_name: 'x' }];
         return [];
       });
     const narrowing = await createCatalog({ executor: refuse(1064, 'Can not change BIGINT to INT'), ...opts })
@@ -172,6 +174,19 @@ describe('Catalog schema changes over a fake executor', () => {
     expect(missing).toBeInstanceOf(NotFoundError);
     expect((missing as NotFoundError).objectType).toBe('column');
     expect((missing as NotFoundError).column).toBe('x');
+    // current StarRocks: ERR_BAD_FIELD_ERROR is 5509
+    const missing5509 = await createCatalog({ executor: refuse(5509, "Unknown column 'x' in 't'"), ...opts })
+      .dropColumns('d', 't', ['x'])
+      .catch((e: unknown) => e);
+    expect(missing5509).toBeInstanceOf(NotFoundError);
+    expect((missing5509 as NotFoundError).column).toBe('x');
+    // 1064 is ambiguous: NotFoundError only once the column is confirmed missing
+    const missing1064 = await createCatalog({ executor: refuse(1064, 'Column does not exists: y'), ...opts })
+      .dropColumns('d', 't', ['y'])
+      .catch((e: unknown) => e);
+    expect(missing1064).toBeInstanceOf(NotFoundError);
+    expect((missing1064 as NotFoundError).objectType).toBe('column');
+    expect((missing1064 as NotFoundError).column).toBe('y');
   });
 
   it('an unknown database on SHOW ALTER is a NotFoundError', async () => {

@@ -1,6 +1,13 @@
 import { ProtocolError } from '@srconnect/stream-load-sdk';
 import { describe, expect, it } from 'vitest';
-import { createCatalog, NotFoundError, type SqlRow, TypeParseError, t } from '../../../src/index.js';
+import {
+  createCatalog,
+  formatStarRocksType,
+  NotFoundError,
+  type SqlRow,
+  t,
+  toZodSchema,
+} from '../../../src/index.js';
 import { parseColumnList } from '../../../src/schema/read-table-schema.js';
 import { parseShowCreateColumns } from '../../../src/schema/show-create-table.js';
 import { fakeExecutor } from '../fake-executor.js';
@@ -217,13 +224,18 @@ describe('getTable from information_schema', () => {
     expect((e3 as Error).message).toMatch(/no information_schema.tables_config row/);
   });
 
-  it('an unparsable COLUMN_TYPE names the column; bad PROPERTIES is a ProtocolError', async () => {
-    const exec = server({ columns: [{ name: 'v', dataType: 'variant', columnType: 'variant' }] });
-    const e = await createCatalog({ executor: exec })
-      .getTable('d', 't')
-      .catch((err: unknown) => err);
-    expect(e).toBeInstanceOf(TypeParseError);
-    expect((e as Error).message).toMatch(/^Column v of d.t: Invalid StarRocks type "variant": unknown type/);
+  it('an unknown COLUMN_TYPE is an OPAQUE type, not a failure; bad PROPERTIES is a ProtocolError', async () => {
+    const exec = server({
+      columns: [
+        { name: 'k', dataType: 'int', columnType: 'int(11)' },
+        { name: 'v', dataType: 'variant', columnType: 'variant' },
+      ],
+    });
+    const s = await createCatalog({ executor: exec }).getTable('d', 't');
+    expect(s.columns.map((c) => c.type)).toEqual([{ kind: 'INT' }, { kind: 'OPAQUE', text: 'variant' }]);
+    expect(formatStarRocksType(s.columns[1]!.type)).toBe('variant');
+    expect(toZodSchema(s).safeParse({ k: 1, v: { anything: true } }).success).toBe(true);
+    expect(() => createCatalog({ executor: exec }).createTableSql({ ...s, name: 'copy' })).toThrow();
     const exec2 = server({
       columns: [{ name: 'v', dataType: 'int', columnType: 'int(11)' }],
       config: { properties: '{' },
@@ -264,10 +276,10 @@ describe('parseShowCreateColumns', () => {
       ') ENGINE=OLAP',
     ].join('\n');
     expect(parseShowCreateColumns(ddl)).toEqual([
-      { name: 'k', type: 'int(11)', aggregate: null },
-      { name: 's', type: 'struct<a int(11), b varchar(3)>', aggregate: null },
-      { name: 'm', type: 'bigint(20)', aggregate: 'MAX' },
-      { name: 'n', type: 'decimal(10, 2)', aggregate: 'SUM' },
+      { name: 'k', type: 'int(11)', aggregate: null, default: null },
+      { name: 's', type: 'struct<a int(11), b varchar(3)>', aggregate: null, default: null },
+      { name: 'm', type: 'bigint(20)', aggregate: 'MAX', default: { kind: 'literal', value: '1' } },
+      { name: 'n', type: 'decimal(10, 2)', aggregate: 'SUM', default: null },
     ]);
     expect(parseShowCreateColumns('')).toEqual([]);
   });

@@ -8,6 +8,7 @@ import {
   mapMysqlType,
   parseMysqlColumnType,
   TypeMappingError,
+  toZodSchema,
 } from '../../../src/index.js';
 
 describe('parseMysqlColumnType', () => {
@@ -113,22 +114,22 @@ describe('mapMysqlType: every MySQL/MariaDB type with the default options', () =
     ['bit(63)', 'BIGINT', 'bit-integer'],
     ['bit(64)', 'LARGEINT', 'bit-integer'],
     // character strings: characters × 3 bytes
-    ['char', 'CHAR(3)', 'none'],
+    ['char', 'CHAR(4)', 'none'],
     ['char(0)', 'CHAR(1)', 'none'],
-    ['char(10)', 'CHAR(30)', 'none'],
-    ['char(85)', 'CHAR(255)', 'none'],
-    ['char(86)', 'VARCHAR(258)', 'none'],
-    ['char(255)', 'VARCHAR(765)', 'none'],
-    ['national char(10)', 'CHAR(30)', 'none'],
-    ['nchar(2)', 'CHAR(6)', 'none'],
+    ['char(10)', 'CHAR(40)', 'none'],
+    ['char(63)', 'CHAR(252)', 'none'],
+    ['char(64)', 'VARCHAR(256)', 'none'],
+    ['char(255)', 'VARCHAR(1020)', 'none'],
+    ['national char(10)', 'CHAR(40)', 'none'],
+    ['nchar(2)', 'CHAR(8)', 'none'],
     ['varchar(0)', 'VARCHAR(1)', 'none'],
-    ['varchar(1)', 'VARCHAR(3)', 'none'],
-    ['varchar(255)', 'VARCHAR(765)', 'none'],
-    ['varchar(16383)', 'VARCHAR(49149)', 'none'],
-    ['varchar(65535)', 'VARCHAR(196605)', 'none'],
-    ['nvarchar(10)', 'VARCHAR(30)', 'none'],
-    ['character varying(10)', 'VARCHAR(30)', 'none'],
-    ['varchar(20) character set latin1 collate latin1_bin', 'VARCHAR(60)', 'none'],
+    ['varchar(1)', 'VARCHAR(4)', 'none'],
+    ['varchar(255)', 'VARCHAR(1020)', 'none'],
+    ['varchar(16383)', 'VARCHAR(65532)', 'none'],
+    ['varchar(65535)', 'VARCHAR(262140)', 'none'],
+    ['nvarchar(10)', 'VARCHAR(40)', 'none'],
+    ['character varying(10)', 'VARCHAR(40)', 'none'],
+    ['varchar(20) character set latin1 collate latin1_bin', 'VARCHAR(80)', 'none'],
     // text: MySQL limits are bytes already
     ['tinytext', 'VARCHAR(255)', 'none'],
     ['text', 'VARCHAR(65535)', 'none'],
@@ -146,8 +147,8 @@ describe('mapMysqlType: every MySQL/MariaDB type with the default options', () =
     ['longblob', 'VARBINARY(1048576)', 'binary'],
     ['long varbinary', 'VARBINARY(1048576)', 'binary'],
     // enum / set: any member fits, so extending the type never needs a schema change
-    ["enum('a','b')", 'VARCHAR(765)', 'enum-text'],
-    ["set('x','y')", 'VARCHAR(49023)', 'set-text'],
+    ["enum('a','b')", 'VARCHAR(1020)', 'enum-text'],
+    ["set('x','y')", 'VARCHAR(65343)', 'set-text'],
     ['json', 'JSON', 'json-text'],
     // temporal
     ['date', 'DATE', 'date'],
@@ -237,14 +238,31 @@ describe('mapMysqlType options', () => {
     expect(m.conversion).toBe('geometry-wkb');
   });
 
+  it('DECIMAL(p,p) as a Primary Key column holds its widest text (-0.12345)', () => {
+    const m = mapMysqlColumnType('decimal(5,5)', { primaryKey: true });
+    const schema = toZodSchema({ columns: [{ name: 'k', type: m.starRocks, nullable: false }] });
+    expect(schema.safeParse({ k: '-0.12345' }).success).toBe(true);
+    expect(schema.safeParse({ k: '0.12345' }).success).toBe(true);
+  });
+
+  it('charLengthMultiplier defaults to 4 (any utf8mb4 character, emoji included)', () => {
+    expect(f('varchar(10)', {})).toBe('VARCHAR(40)');
+    expect(f('varchar(10)', { charLengthMultiplier: 3 })).toBe('VARCHAR(30)');
+  });
+
   it('primaryKey: CHAR and DECIMAL become VARCHAR; non-key types are refused', () => {
     const pk = { primaryKey: true };
-    expect(f('char(10)', pk)).toBe('VARCHAR(30)');
+    expect(f('char(10)', pk)).toBe('VARCHAR(40)');
     expect(f('decimal(10,2)', pk)).toBe('VARCHAR(12)');
     expect(f('decimal(10,0)', pk)).toBe('VARCHAR(11)');
+    // sign + at least one integer digit + point + fraction: "-0.12345"
+    expect(f('decimal(5,5)', pk)).toBe('VARCHAR(8)');
+    expect(f('decimal(6,5)', pk)).toBe('VARCHAR(8)');
+    expect(f('decimal(1,0)', pk)).toBe('VARCHAR(2)');
+    expect(f('decimal(65,30)', pk)).toBe('VARCHAR(67)');
     expect(mapMysqlColumnType('decimal(10,2)', pk).conversion).toBe('decimal-text');
     expect(f('int unsigned', pk)).toBe('BIGINT');
-    expect(f('varchar(64)', pk)).toBe('VARCHAR(192)');
+    expect(f('varchar(64)', pk)).toBe('VARCHAR(256)');
     expect(f('datetime(6)', pk)).toBe('DATETIME');
     expect(f('tinyint(1)', pk)).toBe('BOOLEAN');
     for (const text of [

@@ -57,7 +57,7 @@ describe('buildTableSchema', () => {
       id: 7,
       database: 'db1',
       name: 'orders',
-      keysType: 'PRI_KEYS',
+      keysType: 'PRIMARY_KEYS',
       keys: ['id'],
       comment: '',
       distribution: { type: 'HASH', columns: ['id'], buckets: 4 },
@@ -140,7 +140,7 @@ describe('buildTableSchema', () => {
 
   it('UNIQUE KEY tables are accepted', () => {
     const t = build('CREATE TABLE t (a INT, b INT) UNIQUE KEY(a) DISTRIBUTED BY HASH(a)');
-    expect(t.keysType).toBe('UNQ_KEYS');
+    expect(t.keysType).toBe('UNIQUE_KEYS');
     expect(t.columns[0]!.nullable).toBe(true);
   });
 
@@ -327,7 +327,7 @@ describe('planAlter: ADD COLUMN', () => {
   });
 
   it('AFTER an unknown column', () => {
-    expectDdlError(() => alter(pk, 'ADD COLUMN x INT AFTER nope'), 'Column[nope] does not exist', 1054);
+    expectDdlError(() => alter(pk, 'ADD COLUMN x INT AFTER nope'), 'Column[nope] does not exist', 5509);
   });
 
   it('FIRST is only for key columns of DUPLICATE tables', () => {
@@ -397,7 +397,7 @@ describe('planAlter: DROP COLUMN', () => {
   });
 
   it('unknown column', () => {
-    expectDdlError(() => alter(dup, 'DROP COLUMN nope'), 'Column[nope] does not exist', 1054);
+    expectDdlError(() => alter(dup, 'DROP COLUMN nope'), 'Column[nope] does not exist', 5509);
   });
 
   it('cannot drop a distribution column', () => {
@@ -502,7 +502,7 @@ describe('planAlter: MODIFY COLUMN', () => {
   });
 
   it('unknown column', () => {
-    expectDdlError(() => alter(pk, 'MODIFY COLUMN nope INT'), 'Column[nope] does not exist', 1054);
+    expectDdlError(() => alter(pk, 'MODIFY COLUMN nope INT'), 'Column[nope] does not exist', 5509);
   });
 
   it('MODIFY … AFTER moves a value column', () => {

@@ -38,7 +38,7 @@ describe('showCreateTable (spec §7.3)', () => {
         }),
         column('dt', { type: { kind: 'DATE' } }),
       ],
-      keysType: 'PRI_KEYS',
+      keysType: 'PRIMARY_KEYS',
       keys: ['id'],
       comment: '',
       distribution: { type: 'HASH', columns: ['id'], buckets: 8 },

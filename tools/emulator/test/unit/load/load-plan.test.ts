@@ -59,7 +59,7 @@ const DUP = table('dup', 'DUP_KEYS', [
 ]);
 
 /** PRIMARY KEY(id): id BIGINT, name VARCHAR(10), score INT NOT NULL DEFAULT 0 */
-const PK = table('pk', 'PRI_KEYS', [
+const PK = table('pk', 'PRIMARY_KEYS', [
   col('id', 'BIGINT', { key: true }),
   col('name', 'VARCHAR(10)'),
   col('score', 'INT', { nullable: false, default: '0' }),
@@ -369,7 +369,7 @@ describe('partial update (spec §3.4)', () => {
     expect(rejection(PK, { partial_update: 'true', columns: 'name, score' }).message).toMatch(
       /partial update must include all primary key columns/,
     );
-    const PK2 = table('pk2', 'PRI_KEYS', [
+    const PK2 = table('pk2', 'PRIMARY_KEYS', [
       col('a', 'INT', { key: true }),
       col('b', 'INT', { key: true }),
       col('c', 'INT'),

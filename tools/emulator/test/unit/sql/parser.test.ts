@@ -321,7 +321,7 @@ describe('CREATE TABLE (spec §7.4)', () => {
         col('z'),
         col('tags', { type: { kind: 'ARRAY', element: { kind: 'VARCHAR', length: 10 } } }),
       ],
-      keysType: 'PRI_KEYS',
+      keysType: 'PRIMARY_KEYS',
       keys: ['id'],
       comment: 'orders table',
       distribution: { type: 'HASH', columns: ['id'], buckets: 8 },
@@ -349,8 +349,8 @@ describe('CREATE TABLE (spec §7.4)', () => {
 
   it.each([
     ['DUPLICATE KEY(a, b)', 'DUP_KEYS', ['a', 'b']],
-    ['PRIMARY KEY(a)', 'PRI_KEYS', ['a']],
-    ['UNIQUE KEY(`a`)', 'UNQ_KEYS', ['a']],
+    ['PRIMARY KEY(a)', 'PRIMARY_KEYS', ['a']],
+    ['UNIQUE KEY(`a`)', 'UNIQUE_KEYS', ['a']],
     ['AGGREGATE KEY(a, b)', 'AGG_KEYS', ['a', 'b']],
     ['duplicate key (a)', 'DUP_KEYS', ['a']],
   ])('key model %s', (clause, keysType, keys) => {
