@@ -303,8 +303,9 @@ describe('LoadManager: two-phase prepare', () => {
 describe('headers and options', () => {
   it('sends non-ASCII header values as their UTF-8 bytes (a column named 名称)', async () => {
     const ser = createCsvSerializer({ columns: ['id', '名称'] });
-    // accepted (the emulator reads header values as latin1, so it cannot match the column yet)
     await client.load({ database: db, table: 'h', body: '1\t张三\n', properties: { ...ser.properties } });
+    const [rows] = await s.sql.query(`SELECT \`名称\` AS n FROM ${db}.h WHERE id = 1`);
+    expect(rows).toEqual([{ n: '张三' }]);
     // and on the wire the value is UTF-8, as curl sends it
     let seen: string | undefined;
     const server = createServer((req, res) => {

@@ -42,10 +42,13 @@ export interface LoadSpec {
 
 /** The first value of a request header (names are lower-case in node:http). */
 export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const v = headers[name];
-  if (Array.isArray(v)) return v[0];
-  return v;
+  const raw = headers[name];
+  const v = Array.isArray(raw) ? raw[0] : raw;
+  // node:http hands header bytes over as latin1 text; the BE reads them as UTF-8 (what curl sends)
+  return v !== undefined && NON_ASCII.test(v) ? Buffer.from(v, 'latin1').toString('utf8') : v;
 }
+
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** `\x..`/`0x..` hex separators, otherwise literal text (spec §2.4); returned as bytes. */
 export function parseSeparator(value: string, what: string): Buffer {
