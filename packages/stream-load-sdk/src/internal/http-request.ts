@@ -86,6 +86,7 @@ export function sendHttp(o: HttpRequestOptions): Promise<HttpReply> {
     let bodySent = false;
     let continueTimer: NodeJS.Timeout | undefined;
     let connectTimer: NodeJS.Timeout | undefined;
+    let stream: Readable | undefined;
     const finish = (err: Error | null, reply?: HttpReply) => {
       if (settled) return;
       settled = true;
@@ -94,6 +95,7 @@ export function sendHttp(o: HttpRequestOptions): Promise<HttpReply> {
       o.signal?.removeEventListener('abort', onAbort);
       if (err) {
         req.destroy();
+        stream?.destroy(); // a file stream would keep its descriptor open
         reject(err);
       } else resolve(reply!);
     };
@@ -115,7 +117,7 @@ export function sendHttp(o: HttpRequestOptions): Promise<HttpReply> {
       clearTimeout(continueTimer);
       if (body === undefined) req.end();
       else if (typeof body === 'function') {
-        const stream = body();
+        stream = body();
         stream.on('error', (e) =>
           finish(new NetworkError(`reading the request body failed: ${e.message}`, where, e)),
         );
