@@ -21,7 +21,8 @@ export interface LabelGenerator {
 
 /** `{prefix}-{uuid}` (or just the UUID). */
 export function randomLabelGenerator(prefix = ''): LabelGenerator {
-  if (prefix !== '') validateLabel(`${prefix}-x`, 'labelPrefix');
+  // checked with a UUID's length, so every label it makes fits StarRocks' 128 characters
+  if (prefix !== '') validateLabel(`${prefix}-${'0'.repeat(36)}`, 'labelPrefix');
   return { next: () => (prefix ? `${prefix}-${randomUUID()}` : randomUUID()) };
 }
 

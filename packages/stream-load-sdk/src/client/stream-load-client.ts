@@ -123,7 +123,7 @@ const RETRIABLE_FAIL = [
   /exceed http cuncurrent limit/i,
   /no backend alive/i,
   /transaction status unknown/i,
-  /timeout/i,
+  /(?<!invalid )timeout/i, // not `Invalid timeout …`, a bad header that fails every time
   /txn_in_processing|in processing/i,
 ];
 const ACCESS_DENIED = /access denied/i;
