@@ -44,11 +44,15 @@ export interface LoadSpec {
 export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const raw = headers[name];
   const v = Array.isArray(raw) ? raw[0] : raw;
-  // node:http hands header bytes over as latin1 text; the BE reads them as UTF-8 (what curl sends)
-  return v !== undefined && NON_ASCII.test(v) ? Buffer.from(v, 'latin1').toString('utf8') : v;
+  // node:http hands header bytes over as latin1 text; the BE reads them as UTF-8 (what curl sends).
+  // Text that is not latin1 came from a caller, not the wire; bytes that are not UTF-8 stay as they are.
+  if (v === undefined || !NON_ASCII.test(v) || NOT_LATIN1.test(v)) return v;
+  const text = Buffer.from(v, 'latin1').toString('utf8');
+  return text.includes('\uFFFD') ? v : text;
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
+const NOT_LATIN1 = /[^\x00-\xff]/;
 
 /** `\x..`/`0x..` hex separators, otherwise literal text (spec §2.4); returned as bytes. */
 export function parseSeparator(value: string, what: string): Buffer {

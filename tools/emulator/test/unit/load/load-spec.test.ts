@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import {
+  header,
   LABEL_RE,
   LoadRejectedError,
   parseColumnsHeader,
@@ -405,5 +406,18 @@ describe('LABEL_RE (spec §2.4)', () => {
     ['a/b', false],
   ])('%j -> %s', (label, ok) => {
     expect(LABEL_RE.test(label)).toBe(ok);
+  });
+});
+
+describe('header values from the wire', () => {
+  it('reads the UTF-8 bytes node:http hands over as latin1 text', () => {
+    const wire = Buffer.from('id,名称', 'utf8').toString('latin1');
+    expect(header({ columns: wire }, 'columns')).toBe('id,名称');
+  });
+
+  it('keeps ASCII, text that is already decoded, and bytes that are not UTF-8', () => {
+    expect(header({ columns: 'id,v' }, 'columns')).toBe('id,v');
+    expect(header({ columns: '中' }, 'columns')).toBe('中');
+    expect(header({ column_separator: '\xa6' }, 'column_separator')).toBe('\xa6');
   });
 });
