@@ -315,12 +315,14 @@ export function createStreamLoadClient(options: StreamLoadClientOptions): Stream
     label: string;
     timeoutMs?: number;
     signal?: AbortSignal;
+    /** Also stop at these states (a prepare is answered by PREPARED, which is not final). */
+    alsoStopAt?: readonly string[];
   }): Promise<LabelStateResult> => {
     const limit = r.timeoutMs ?? o.labelStateTimeoutMs;
     const deadline = Date.now() + limit;
     for (let n = 0; ; n++) {
       const s = await labelState(r);
-      if (isFinal(s.state) || Date.now() >= deadline) return s;
+      if (isFinal(s.state) || r.alsoStopAt?.includes(s.state) || Date.now() >= deadline) return s;
       const delay = Math.min(Math.max(250, 1000 * n), 5000, Math.max(0, deadline - Date.now()));
       try {
         await sleep(delay, undefined, { signal: r.signal });
@@ -607,7 +609,12 @@ export function createStreamLoadClient(options: StreamLoadClientOptions): Stream
       if (status === 'TXN_IN_PROCESSING') throw inProcessing(what, r.label, json, reply.status);
       if (status === 'TXN_NOT_EXISTS' || status === 'FAILED') {
         // an earlier prepare may have succeeded with its reply lost
-        const s = await waitForLabel({ database: r.database, label: r.label, signal: r.signal });
+        const s = await waitForLabel({
+          database: r.database,
+          label: r.label,
+          signal: r.signal,
+          alsoStopAt: ['PREPARED'],
+        });
         if (s.state === 'PREPARED')
           return { label: r.label, txnId: null, status: 'OK', message: 'already prepared', raw: json.raw };
       }
