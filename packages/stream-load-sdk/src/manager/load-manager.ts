@@ -106,7 +106,13 @@ export interface LoadManager {
 
 /** Work queued on a table's lane: a sealed chunk of a region, or a two-phase prepare of a region. */
 type Job =
-  | { readonly kind: 'chunk'; readonly r: Region; readonly chunk: Chunk }
+  | {
+      readonly kind: 'chunk';
+      readonly r: Region;
+      readonly chunk: Chunk;
+      /** transaction mode: the last chunk of a flush; a transaction never reaches past it. */
+      batchEnd: boolean;
+    }
   | {
       readonly kind: 'prepare';
       readonly r: Region;
@@ -136,6 +142,9 @@ interface Region {
   /** Bytes and rows written but not yet loaded (active + queued). */
   bufferedBytes: number;
   bufferedRows: number;
+  /** transaction mode: bytes and rows since the last flush (sealed chunks wait for it there). */
+  unflushedBytes: number;
+  unflushedRows: number;
   /** two-phase: the open transaction. */
   txnLabel: string | null;
 }
@@ -248,6 +257,8 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
       active: new Chunk(slabs),
       bufferedBytes: 0,
       bufferedRows: 0,
+      unflushedBytes: 0,
+      unflushedRows: 0,
       txnLabel: null,
     };
     regions.set(key, r);
@@ -274,7 +285,7 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
 
   const seal = (r: Region) => {
     if (r.active.rows === 0) return;
-    r.lane.queue.push({ kind: 'chunk', r, chunk: r.active });
+    r.lane.queue.push({ kind: 'chunk', r, chunk: r.active, batchEnd: false });
     r.active = new Chunk(slabs);
   };
 
@@ -486,7 +497,7 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
 
   /**
    * Drains a table's queue in FIFO order; one pump per table at a time. Transaction mode batches
-   * consecutive chunks of one region into a transaction.
+   * consecutive chunks of one region into a transaction, up to the end of a flush.
    */
   const pumpLane = (lane: Lane): Promise<void> => {
     if (lane.pump) return lane.pump;
@@ -504,9 +515,11 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
         const r = head.r;
         let n = 1;
         if (o.mode === 'transaction') {
-          while (n < lane.queue.length) {
+          let last = head;
+          while (n < lane.queue.length && !last.batchEnd) {
             const next = lane.queue[n]!;
             if (next.kind !== 'chunk' || next.r !== r) break;
+            last = next;
             n++;
           }
         }
@@ -538,7 +551,17 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
   };
 
   const flushRegion = (r: Region): Promise<void> => {
+    r.unflushedBytes = 0;
+    r.unflushedRows = 0;
     seal(r);
+    // what this flush sealed is one transaction (transaction mode), however long the queue grows
+    for (let i = r.lane.queue.length - 1; i >= 0; i--) {
+      const job = r.lane.queue[i]!;
+      if (job.kind === 'chunk' && job.r === r) {
+        job.batchEnd = true;
+        break;
+      }
+    }
     return pumpLane(r.lane);
   };
 
@@ -598,8 +621,16 @@ export function createLoadManager(client: StreamLoadClient, options: LoadManager
     const bytes = r.active.add(record, r.delimiter);
     r.bufferedBytes += bytes;
     r.bufferedRows++;
-    // only rows not yet handed to a load count towards the next flush
-    if (r.active.bytes >= o.maxBatchBytes || r.active.rows >= o.maxBatchRows) void flushRegion(r);
+    // only rows not yet handed to a load count towards the next flush; in transaction mode sealed
+    // chunks wait for the flush (one transaction), so they count too
+    r.unflushedBytes += bytes;
+    r.unflushedRows++;
+    const txn = o.mode === 'transaction';
+    if (
+      (txn ? r.unflushedBytes : r.active.bytes) >= o.maxBatchBytes ||
+      (txn ? r.unflushedRows : r.active.rows) >= o.maxBatchRows
+    )
+      void flushRegion(r);
     return bytes;
   };
 
