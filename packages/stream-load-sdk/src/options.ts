@@ -164,6 +164,11 @@ export function resolveProperties(p: unknown, name: string): Record<string, stri
     if (key === 'authorization' || key === 'expect' || key === 'content-length' || key === 'host') {
       throw new InvalidOptionError(`\`${name}.${k}\` is set by the client and cannot be given`);
     }
+    if (key === 'enable_merge_commit' && v.trim().toLowerCase() === 'true') {
+      throw new InvalidOptionError(
+        `\`${name}.${k}\`: merge commit is not supported — StarRocks ignores the label there, so a load retried after a lost reply could be applied twice`,
+      );
+    }
     // a CR, LF or NUL would split or end the header (request smuggling)
     if (/[\r\n\0]/.test(v))
       throw new InvalidOptionError(`\`${name}.${k}\` must not contain CR, LF or NUL characters`);
