@@ -1,3 +1,4 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,4 +42,15 @@ export function runPaths(env: NodeJS.ProcessEnv = process.env): RunPaths {
     kafkaDir,
     kafkaLibDir: join(kafkaDir, 'lib'),
   };
+}
+
+/** Creates an empty data folder and an empty log file for a service named `name`. */
+export function freshServiceDir(paths: RunPaths, name: string): { dir: string; logFile: string } {
+  const dir = join(paths.dataDir, name);
+  const logFile = join(paths.logsDir, `${name}.log`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  mkdirSync(paths.logsDir, { recursive: true });
+  writeFileSync(logFile, '');
+  return { dir, logFile };
 }

@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { type ChildProcess, type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, closeSync, openSync } from 'node:fs';
 
 /** How a background service process ended. */
 export interface ServiceExit {
@@ -13,7 +13,7 @@ export interface ServiceExit {
 export interface SpawnServiceOptions {
   command: string;
   args: readonly string[];
-  /** stdout and stderr are appended to this file. */
+  /** The command line, then stdout and stderr, are appended to this file. */
   logFile: string;
   /** Start in its own session so it survives the parent (for `srconnect-services up`). */
   detached: boolean;
@@ -37,6 +37,7 @@ export interface SpawnedService {
  * keep Node's event loop alive.
  */
 export async function spawnService(options: SpawnServiceOptions): Promise<SpawnedService> {
+  appendFileSync(options.logFile, `$ ${options.command} ${options.args.join(' ')}\n`);
   const fd = openSync(options.logFile, 'a');
   let child: ChildProcess;
   try {
@@ -77,4 +78,23 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Spawne
     },
     exited,
   };
+}
+
+/**
+ * Runs a one-shot setup command (formatting storage, initialising a data folder) to completion, its
+ * command line, stdout and stderr appended to `logFile`.
+ */
+export function runLogged(
+  command: string,
+  args: readonly string[],
+  logFile: string,
+  timeoutMs = 120_000,
+): SpawnSyncReturns<Buffer> {
+  appendFileSync(logFile, `$ ${command} ${args.join(' ')}\n`);
+  const fd = openSync(logFile, 'a');
+  try {
+    return spawnSync(command, args, { stdio: ['ignore', fd, fd], timeout: timeoutMs });
+  } finally {
+    closeSync(fd);
+  }
 }

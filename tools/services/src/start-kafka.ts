@@ -1,18 +1,17 @@
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, closeSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { ensureKafkaJars, kafkaJarsCommand } from './ensure-kafka-jars.js';
 import { findExecutable } from './find-executable.js';
 import { freePorts } from './free-port.js';
 import { kafkaClusterId, kafkaServerProperties } from './kafka-server-properties.js';
 import { logTail } from './log-tail.js';
-import { type RunPaths, runPaths } from './run-paths.js';
+import { freshServiceDir, type RunPaths, runPaths } from './run-paths.js';
 import { ServiceStartError } from './service-start-error.js';
-import { spawnService } from './spawn-service.js';
+import { runLogged, spawnService } from './spawn-service.js';
 import { type KafkaRecord, type KafkaSettings, registerInstance } from './state-file.js';
 import { killServiceSync, stopService } from './stop-service.js';
+import { waitUntilReady } from './wait-until-ready.js';
 
 /** Options for {@link startKafka}. */
 export interface StartKafkaOptions {
@@ -101,13 +100,7 @@ async function startOnce(
   options: StartKafkaOptions,
   started: number,
 ): Promise<KafkaServer> {
-  const name = options.name ?? `kafka-${port}`;
-  const dir = join(paths.dataDir, name);
-  const logFile = join(paths.logsDir, `${name}.log`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  mkdirSync(paths.logsDir, { recursive: true });
-  writeFileSync(logFile, '');
+  const { dir, logFile } = freshServiceDir(paths, options.name ?? `kafka-${port}`);
   const propertiesFile = join(dir, 'server.properties');
   const overrides = Object.entries(options.overrides ?? {}).map(([key, value]) => `${key}=${value}\n`);
   writeFileSync(
@@ -144,14 +137,7 @@ async function startOnce(
     '-c',
     propertiesFile,
   ];
-  appendFileSync(logFile, `$ ${java} ${formatArgs.join(' ')}\n`);
-  const fd = openSync(logFile, 'a');
-  let format: ReturnType<typeof spawnSync>;
-  try {
-    format = spawnSync(java, formatArgs, { stdio: ['ignore', fd, fd], timeout: 120_000 });
-  } finally {
-    closeSync(fd);
-  }
+  const format = runLogged(java, formatArgs, logFile);
   if (format.status !== 0)
     throw fail('KAFKA_FORMAT_FAILED', `formatting the storage failed (exit ${format.status})`);
 
@@ -169,31 +155,19 @@ async function startOnce(
     'kafka.Kafka',
     propertiesFile,
   ];
-  appendFileSync(logFile, `$ ${java} ${args.join(' ')}\n`);
   const server = await spawnService({ command: java, args, logFile, detached: options.detached ?? false });
 
   const brokers = [`127.0.0.1:${port}`];
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (server.exit) {
-      throw fail(
-        'KAFKA_START_FAILED',
-        `the broker exited (code ${server.exit.code}, signal ${server.exit.signal})`,
-      );
-    }
-    if (await canListTopics(brokers)) break;
-    if (Date.now() > deadline) {
-      try {
-        process.kill(server.pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-      await Promise.race([server.exited, sleep(5_000)]);
-      throw fail('KAFKA_START_TIMEOUT', `no admin connection to ${brokers[0]} within ${timeoutMs} ms`);
-    }
-    await sleep(200);
-  }
+  await waitUntilReady(server, {
+    ready: () => canListTopics(brokers),
+    timeoutMs,
+    pollMs: 200,
+    exitedError: (exit) =>
+      fail('KAFKA_START_FAILED', `the broker exited (code ${exit.code}, signal ${exit.signal})`),
+    timeoutError: () =>
+      fail('KAFKA_START_TIMEOUT', `no admin connection to ${brokers[0]} within ${timeoutMs} ms`),
+  });
 
   const settings: KafkaSettings = { brokers };
   const startMs = Date.now() - started;

@@ -1,8 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, closeSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createConnection } from 'mysql2/promise';
 import {
   ensureMariaDbBinaries,
@@ -11,11 +9,12 @@ import {
 } from './ensure-mariadb-binaries.js';
 import { freePort } from './free-port.js';
 import { logTail } from './log-tail.js';
-import { type RunPaths, runPaths } from './run-paths.js';
+import { freshServiceDir, type RunPaths, runPaths } from './run-paths.js';
 import { ServiceStartError } from './service-start-error.js';
-import { spawnService } from './spawn-service.js';
+import { runLogged, spawnService } from './spawn-service.js';
 import { type MariaDbRecord, type MariaDbSettings, registerInstance } from './state-file.js';
 import { killServiceSync, stopService } from './stop-service.js';
+import { waitUntilReady } from './wait-until-ready.js';
 
 /** Options for {@link startMariaDb}. */
 export interface StartMariaDbOptions {
@@ -85,13 +84,7 @@ async function startOnce(
   options: StartMariaDbOptions,
   started: number,
 ): Promise<MariaDbServer> {
-  const name = options.name ?? `mariadb-${port}`;
-  const dir = join(paths.dataDir, name);
-  const logFile = join(paths.logsDir, `${name}.log`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  mkdirSync(paths.logsDir, { recursive: true });
-  writeFileSync(logFile, '');
+  const { dir, logFile } = freshServiceDir(paths, options.name ?? `mariadb-${port}`);
   const datadir = join(dir, 'data');
   // Unix socket paths are limited to ~107 bytes; fall back to the temp folder for deep checkouts.
   const socketInDir = join(dir, 'mysqld.sock');
@@ -119,14 +112,7 @@ async function startOnce(
     '--skip-test-db',
     '--skip-name-resolve',
   ];
-  appendFileSync(logFile, `$ ${binaries.installDb} ${installArgs.join(' ')}\n`);
-  const logFd = openSync(logFile, 'a');
-  let init: ReturnType<typeof spawnSync>;
-  try {
-    init = spawnSync(binaries.installDb, installArgs, { stdio: ['ignore', logFd, logFd], timeout: 120_000 });
-  } finally {
-    closeSync(logFd);
-  }
+  const init = runLogged(binaries.installDb, installArgs, logFile);
   if (init.status !== 0) throw fail('MARIADB_INIT_FAILED', `mariadb-install-db failed (exit ${init.status})`);
 
   const args = [
@@ -150,7 +136,6 @@ async function startOnce(
     '--max-connections=200',
     ...(options.extraArgs ?? []),
   ];
-  appendFileSync(logFile, `$ ${binaries.mariadbd} ${args.join(' ')}\n`);
   const server = await spawnService({
     command: binaries.mariadbd,
     args,
@@ -159,26 +144,15 @@ async function startOnce(
   });
 
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (server.exit) {
-      throw fail(
-        'MARIADB_START_FAILED',
-        `mariadbd exited (code ${server.exit.code}, signal ${server.exit.signal})`,
-      );
-    }
-    if (await canConnect(port)) break;
-    if (Date.now() > deadline) {
-      try {
-        process.kill(server.pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-      await Promise.race([server.exited, sleep(5_000)]);
-      throw fail('MARIADB_START_TIMEOUT', `no connection to 127.0.0.1:${port} within ${timeoutMs} ms`);
-    }
-    await sleep(100);
-  }
+  await waitUntilReady(server, {
+    ready: () => canConnect(port),
+    timeoutMs,
+    pollMs: 100,
+    exitedError: (exit) =>
+      fail('MARIADB_START_FAILED', `mariadbd exited (code ${exit.code}, signal ${exit.signal})`),
+    timeoutError: () =>
+      fail('MARIADB_START_TIMEOUT', `no connection to 127.0.0.1:${port} within ${timeoutMs} ms`),
+  });
 
   const settings: MariaDbSettings = {
     host: '127.0.0.1',
