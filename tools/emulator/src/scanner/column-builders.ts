@@ -48,7 +48,14 @@ class Validity {
   }
 }
 
-type TypedArray = Int8Array | Int16Array | Int32Array | Float32Array | Float64Array | BigInt64Array;
+type TypedArray =
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array;
 type TypedCtor<A extends TypedArray> = { new (n: number): A };
 
 function grow<A extends TypedArray>(arr: A, need: number, ctor: TypedCtor<A>): A {
@@ -212,11 +219,7 @@ class DecimalBuilder implements ColumnBuilder {
 
   append(v: unknown): void {
     const i = this.length++;
-    if (4 * (i + 1) > this.#words.length) {
-      const next = new Uint32Array(this.#words.length * 2);
-      next.set(this.#words);
-      this.#words = next;
-    }
+    this.#words = grow(this.#words, 4 * (i + 1), Uint32Array);
     if (v === null || v === undefined) {
       this.#valid.set(i, false);
       return;
