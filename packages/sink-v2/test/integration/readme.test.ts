@@ -1,29 +1,12 @@
-/**
- * Runs the README's quick start as written (only the server address and database are replaced):
- * a first run stops cleanly half-way through its source, a second run restores from the stored
- * checkpoint and finishes, a third finds nothing left to do. The table must hold every row once.
- */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Emulator, startEmulator } from '@srconnect/emulator';
-import mysql from 'mysql2/promise';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createSink } from '../../src/index.js';
+import { useSinkTestEnv } from './sink-test-env.js';
 
-let emu: Emulator;
-let sql: mysql.Connection;
-const db = `readme_${randomUUID().slice(0, 8)}`;
-
-beforeAll(async () => {
-  emu = await startEmulator({ onError: () => undefined });
-  sql = await mysql.createConnection({ host: emu.host, port: emu.queryPort, user: 'root' });
-  await sql.query(`CREATE DATABASE ${db}`);
-  await sql.query(`CREATE TABLE ${db}.orders (id INT NOT NULL, amount INT) PRIMARY KEY(id)`);
-});
-afterAll(async () => {
-  await sql.end();
-  await emu.close();
+const env = useSinkTestEnv('readme', {
+  tables: ['orders'],
+  columns: '(id INT NOT NULL, amount INT) PRIMARY KEY(id)',
 });
 
 /** The quick start's code block, as an async function of the caller's helpers. */
@@ -53,8 +36,8 @@ it("the README's quick start loads every row exactly once across clean restarts"
     let rows = 0;
     return {
       createSink,
-      FE_URL: emu.feHttpUrl,
-      DATABASE: db,
+      FE_URL: env.emu.feHttpUrl,
+      DATABASE: env.db,
       load: async () => (record === undefined ? undefined : structuredClone(record)),
       store: async (r: { checkpointId: number }) => {
         record = structuredClone(r);
@@ -69,7 +52,7 @@ it("the README's quick start loads every row exactly once across clean restarts"
   };
   await run(helpers(45)); // the first run's source ends early (a clean stop)
   const count = async () =>
-    (await sql.query(`SELECT id, amount FROM ${db}.orders ORDER BY id`))[0] as { id: number }[];
+    (await env.sql.query(`SELECT id, amount FROM ${env.db}.orders ORDER BY id`))[0] as { id: number }[];
   expect((await count()).map((r) => r.id)).toEqual(Array.from({ length: 45 }, (_, i) => i));
   const firstRunLast = stores.at(-1)!;
   await run(helpers(Number.POSITIVE_INFINITY)); // resumes at 45, checkpoint ids go on growing

@@ -1,8 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { type Emulator, startEmulator } from '@srconnect/emulator';
 import { createStreamLoadClient, InvalidOptionError, TransactionError } from '@srconnect/stream-load-sdk';
-import mysql from 'mysql2/promise';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CommitFailedError,
   createSink,
@@ -10,39 +7,19 @@ import {
   transactionLabel,
   writerStateSerializer,
 } from '../../src/index.js';
+import { useSinkTestEnv } from './sink-test-env.js';
 
-let emu: Emulator;
-let sql: mysql.Connection;
-let db: string;
+const env = useSinkTestEnv('rf', {
+  tables: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'],
+  emulator: { sweepIntervalMs: 200, labelKeepMaxSec: 2 },
+  retries: 1,
+});
+const { opts, ids } = env;
 
-beforeAll(async () => {
-  emu = await startEmulator({ onError: () => undefined, sweepIntervalMs: 200, labelKeepMaxSec: 2 });
-  sql = await mysql.createConnection({ host: emu.host, port: emu.queryPort, user: 'root' });
-  db = `rf_${randomUUID().slice(0, 8)}`;
-  await sql.query(`CREATE DATABASE ${db}`);
-  for (const t of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'])
-    await sql.query(`CREATE TABLE ${db}.${t} (id INT NOT NULL, v INT) PRIMARY KEY(id)`);
-});
-afterAll(async () => {
-  await sql.end();
-  await emu.close();
-});
-
-const opts = (extra: Partial<SinkOptions> = {}): SinkOptions => ({
-  connection: { feUrls: emu.feHttpUrl, user: 'root' },
-  labelPrefix: `p${randomUUID().slice(0, 6)}`,
-  database: db,
-  primaryKey: true,
-  columns: ['id', 'v'],
-  retry: { retries: 1, initialDelayMs: 10 },
-  ...extra,
-});
-const ids = async (t: string) =>
-  ((await sql.query(`SELECT id FROM ${db}.${t} ORDER BY id`))[0] as { id: number }[]).map((r) => r.id);
 const labelState = async (label: string) => {
-  const client = createStreamLoadClient({ feUrls: emu.feHttpUrl, user: 'root' });
+  const client = createStreamLoadClient({ feUrls: env.emu.feHttpUrl, user: 'root' });
   try {
-    return (await client.labelState({ database: db, label })).state;
+    return (await client.labelState({ database: env.db, label })).state;
   } finally {
     await client.close();
   }
@@ -105,16 +82,16 @@ describe('tables routed at run time', () => {
     const o: SinkOptions = { ...rest, primaryKey: false, columns: undefined };
     const sink = createSink(o);
     const w = await sink.createWriter({ subtaskId: 0, numSubtasks: 1 });
-    const meta = { database: db, table: 'c' };
+    const meta = { database: env.db, table: 'c' };
     await Promise.all([
       w.write({ id: 1, v: 1 }, meta),
       w.write({ id: 2, v: 2 }, meta),
       w.write({ id: 3, v: 3 }, meta),
     ]);
     const c1 = await w.prepareCommit(1);
-    expect(c1.map((c) => c.label)).toEqual([transactionLabel(o.labelPrefix!, db, 'c', 0, 1)]);
+    expect(c1.map((c) => c.label)).toEqual([transactionLabel(o.labelPrefix!, env.db, 'c', 0, 1)]);
     const s1 = w.snapshotState(1);
-    expect(s1.entries[0]!.nextSeq[`${db}.c`]).toBe(2);
+    expect(s1.entries[0]!.nextSeq[`${env.db}.c`]).toBe(2);
     // the stored checkpoint restores (crash before commit): the committable is re-committed
     const w2 = await createSink(o).createWriter({ subtaskId: 0, numSubtasks: 1, restoredState: s1 });
     expect(w2.recovery.recommitted).toEqual([c1[0]!.label]);
@@ -123,15 +100,15 @@ describe('tables routed at run time', () => {
     await sink.createCommitter().commit(c1);
     await w.write({ id: 4, v: 4 }, meta);
     const c2 = await w.prepareCommit(2);
-    expect(c2.at(-1)!.label).toBe(transactionLabel(o.labelPrefix!, db, 'c', 0, 2));
+    expect(c2.at(-1)!.label).toBe(transactionLabel(o.labelPrefix!, env.db, 'c', 0, 2));
   });
 });
 
 describe('at-least-once', () => {
   const alo = (extra: Partial<SinkOptions> = {}): SinkOptions => ({
-    connection: { feUrls: emu.feHttpUrl, user: 'root' },
+    connection: { feUrls: env.emu.feHttpUrl, user: 'root' },
     semantic: 'at-least-once',
-    database: db,
+    database: env.db,
     table: 'd',
     primaryKey: true,
     columns: ['id', 'v'],
@@ -178,7 +155,7 @@ describe('snapshotState after a failed prepareCommit', () => {
     await w.write({ id: 1, v: 1 });
     await w.prepareCommit(1);
     await w.write({ id: 2, v: 2 });
-    emu.faults.failNext({
+    env.emu.faults.failNext({
       scope: 'transaction',
       op: 'prepare',
       status: 'INTERNAL_ERROR',
@@ -187,7 +164,7 @@ describe('snapshotState after a failed prepareCommit', () => {
     try {
       await expect(w.prepareCommit(2)).rejects.toThrow();
     } finally {
-      emu.faults.reset();
+      env.emu.faults.reset();
     }
     let err: unknown;
     try {
@@ -210,9 +187,9 @@ describe('failed commits: every committable is tried, every failure reported', (
     const ws = await Promise.all([0, 1, 2].map((i) => sink.createWriter({ subtaskId: i, numSubtasks: 3 })));
     for (const [i, w] of ws.entries()) await w.write({ id: i, v: i });
     const cs = (await Promise.all(ws.map((w) => w.prepareCommit(1)))).flat();
-    const client = createStreamLoadClient({ feUrls: emu.feHttpUrl, user: 'root' });
-    await client.rollbackTransaction({ database: db, label: cs[0]!.label });
-    await client.rollbackTransaction({ database: db, label: cs[1]!.label });
+    const client = createStreamLoadClient({ feUrls: env.emu.feHttpUrl, user: 'root' });
+    await client.rollbackTransaction({ database: env.db, label: cs[0]!.label });
+    await client.rollbackTransaction({ database: env.db, label: cs[1]!.label });
     await client.close();
     const err = await sink
       .createCommitter()
@@ -248,9 +225,9 @@ describe('failed commits: every committable is tried, every failure reported', (
     const c3 = await w.prepareCommit(3);
     const s3 = w.snapshotState(3);
     expect(c3).toHaveLength(3);
-    const client = createStreamLoadClient({ feUrls: emu.feHttpUrl, user: 'root' });
-    await client.rollbackTransaction({ database: db, label: c1[0]!.label });
-    await client.rollbackTransaction({ database: db, label: c3[2]!.label });
+    const client = createStreamLoadClient({ feUrls: env.emu.feHttpUrl, user: 'root' });
+    await client.rollbackTransaction({ database: env.db, label: c1[0]!.label });
+    await client.rollbackTransaction({ database: env.db, label: c3[2]!.label });
     await client.close();
     const err = await createSink(o)
       .createWriter({ subtaskId: 0, numSubtasks: 1, restoredState: s3 })
@@ -269,7 +246,7 @@ describe('label retention', () => {
     const o = opts({
       table: 'a',
       retry: { retries: 0 },
-      connection: { feUrls: emu.feHttpUrl, user: 'root', labelStateTimeoutMs: 500 },
+      connection: { feUrls: env.emu.feHttpUrl, user: 'root', labelStateTimeoutMs: 500 },
     });
     const sink = createSink(o);
     const w = await sink.createWriter({ subtaskId: 0, numSubtasks: 1 });
@@ -294,14 +271,14 @@ describe('scale-down with tables routed at run time', () => {
     const o: SinkOptions = { ...rest, columns: undefined, primaryKey: true };
     const sink = createSink(o);
     const ws = await Promise.all([0, 1].map((i) => sink.createWriter({ subtaskId: i, numSubtasks: 2 })));
-    await ws[0]!.write({ id: 1, v: 1 }, { database: db, table: 'h' }); // only subtask 0 knows h
-    await ws[1]!.write({ id: 2, v: 2 }, { database: db, table: 'i' });
+    await ws[0]!.write({ id: 1, v: 1 }, { database: env.db, table: 'h' }); // only subtask 0 knows h
+    await ws[1]!.write({ id: 2, v: 2 }, { database: env.db, table: 'i' });
     const c1 = (await Promise.all(ws.map((w) => w.prepareCommit(1)))).flat();
     const states = ws.map((w) => w.snapshotState(1));
     await sink.createCommitter().commit(c1);
     // after checkpoint 1, subtask 1 opens transactions on h (known to subtask 0) and j (known to none)
-    await ws[1]!.write({ id: 3, v: 3 }, { database: db, table: 'h' });
-    await ws[1]!.write({ id: 4, v: 4 }, { database: db, table: 'j' });
+    await ws[1]!.write({ id: 3, v: 3 }, { database: env.db, table: 'h' });
+    await ws[1]!.write({ id: 4, v: 4 }, { database: env.db, table: 'j' });
     const c2 = (await Promise.all(ws.map((w) => w.prepareCommit(2)))).flat();
     const h1 = c2.find((c) => c.table === 'h' && c.subtask === 1)!.label;
     const j1 = c2.find((c) => c.table === 'j' && c.subtask === 1)!.label;
@@ -310,12 +287,12 @@ describe('scale-down with tables routed at run time', () => {
     expect(r.recovery.aborted).toContain(h1);
     expect(await labelState(h1)).toBe('ABORTED');
     expect(await labelState(j1)).toBe('PREPARED'); // no state knew j
-    await r.write({ id: 5, v: 5 }, { database: db, table: 'j' }); // first write to j probes subtask 1 too
+    await r.write({ id: 5, v: 5 }, { database: env.db, table: 'j' }); // first write to j probes subtask 1 too
     expect(r.recovery.aborted).toContain(j1);
     expect(await labelState(j1)).toBe('ABORTED');
     const c3 = await r.prepareCommit(2);
     const s3 = r.snapshotState(2);
-    expect(s3.entries.find((e) => e.subtask === 1)!.nextSeq[`${db}.j`]).toBe(2);
+    expect(s3.entries.find((e) => e.subtask === 1)!.nextSeq[`${env.db}.j`]).toBe(2);
     await sink.createCommitter().commit(c3);
     expect(await ids('h')).toEqual([1]);
     expect(await ids('j')).toEqual([5]);

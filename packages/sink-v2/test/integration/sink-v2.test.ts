@@ -1,45 +1,16 @@
-import { randomUUID } from 'node:crypto';
-import { type Emulator, startEmulator } from '@srconnect/emulator';
 import { createStreamLoadClient, TransactionError } from '@srconnect/stream-load-sdk';
-import mysql from 'mysql2/promise';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   committableSerializer,
   createSink,
-  type SinkOptions,
   transactionLabel,
   type WriterState,
   writerStateSerializer,
 } from '../../src/index.js';
+import { useSinkTestEnv } from './sink-test-env.js';
 
-let emu: Emulator;
-let sql: mysql.Connection;
-let db: string;
-
-beforeAll(async () => {
-  emu = await startEmulator({ onError: () => undefined });
-  sql = await mysql.createConnection({ host: emu.host, port: emu.queryPort, user: 'root' });
-  db = `v2_${randomUUID().slice(0, 8)}`;
-  await sql.query(`CREATE DATABASE ${db}`);
-  for (const t of ['a', 'b', 'c', 'd', 'e'])
-    await sql.query(`CREATE TABLE ${db}.${t} (id INT NOT NULL, v INT) PRIMARY KEY(id)`);
-});
-afterAll(async () => {
-  await sql.end();
-  await emu.close();
-});
-
-const opts = (extra: Partial<SinkOptions> = {}): SinkOptions => ({
-  connection: { feUrls: emu.feHttpUrl, user: 'root' },
-  labelPrefix: `p${randomUUID().slice(0, 6)}`,
-  database: db,
-  primaryKey: true,
-  columns: ['id', 'v'],
-  retry: { retries: 2, initialDelayMs: 10 },
-  ...extra,
-});
-const ids = async (t: string) =>
-  ((await sql.query(`SELECT id FROM ${db}.${t} ORDER BY id`))[0] as { id: number }[]).map((r) => r.id);
+const env = useSinkTestEnv('v2', { tables: ['a', 'b', 'c', 'd', 'e'] });
+const { opts, ids } = env;
 
 describe('sink-v2', () => {
   it('prepares at a checkpoint, commits through the committer, and nothing is visible before', async () => {
@@ -48,7 +19,7 @@ describe('sink-v2', () => {
     for (let i = 1; i <= 50; i++) await w.write({ id: i, v: i });
     const c1 = await w.prepareCommit(1);
     expect(c1).toHaveLength(1);
-    expect(c1[0]!.label).toBe(transactionLabel(sink.options.labelPrefix!, db, 'a', 0, 1));
+    expect(c1[0]!.label).toBe(transactionLabel(sink.options.labelPrefix!, env.db, 'a', 0, 1));
     expect(await ids('a')).toEqual([]);
     const state = w.snapshotState(1);
     expect(writerStateSerializer.deserialize(writerStateSerializer.serialize(state))).toEqual(state);
@@ -83,15 +54,15 @@ describe('sink-v2', () => {
     // the restored writer continues with fresh labels
     await w2.write({ id: 4, v: 4 });
     const c2 = await w2.prepareCommit(2);
-    expect(c2[0]!.label).toBe(transactionLabel(o.labelPrefix!, db, 'b', 0, 4));
+    expect(c2[0]!.label).toBe(transactionLabel(o.labelPrefix!, env.db, 'b', 0, 4));
     await sink.createCommitter().commit(c2);
     expect(await ids('b')).toEqual([1, 4]);
     await w2.write({ id: 5, v: 5 });
     await w2.flush();
     const open = c2[0]!.label.replace(/-4$/, '-5');
     await w2.close();
-    const client = createStreamLoadClient({ feUrls: emu.feHttpUrl, user: 'root' });
-    expect((await client.labelState({ database: db, label: open })).state).toBe('ABORTED');
+    const client = createStreamLoadClient({ feUrls: env.emu.feHttpUrl, user: 'root' });
+    expect((await client.labelState({ database: env.db, label: open })).state).toBe('ABORTED');
     await client.close();
   });
 
@@ -106,7 +77,7 @@ describe('sink-v2', () => {
     // checkpoint 1 was never confirmed, so checkpoint 2 returns its committable too: take the new one
     const c2 = (await w.prepareCommit(2)).filter((c) => c.checkpointId === 2);
     // every rollback of the orphan fails; the writer must cancel it instead
-    emu.faults.failNext({
+    env.emu.faults.failNext({
       scope: 'transaction',
       op: 'rollback',
       status: 'FAILED',
@@ -117,10 +88,10 @@ describe('sink-v2', () => {
       const w2 = await createSink(o).createWriter({ subtaskId: 0, numSubtasks: 1, restoredState: s1 });
       expect(w2.recovery.aborted).toContain(c2[0]!.label);
     } finally {
-      emu.faults.reset();
+      env.emu.faults.reset();
     }
-    const client = createStreamLoadClient({ feUrls: emu.feHttpUrl, user: 'root' });
-    expect(await client.labelState({ database: db, label: c2[0]!.label })).toEqual({
+    const client = createStreamLoadClient({ feUrls: env.emu.feHttpUrl, user: 'root' });
+    expect(await client.labelState({ database: env.db, label: c2[0]!.label })).toEqual({
       state: 'ABORTED',
       reason: 'user cancel',
     });
@@ -178,7 +149,7 @@ describe('sink-v2', () => {
     );
     await again[2]!.write({ id: 99, v: 99 });
     const c3 = await again[2]!.prepareCommit(3);
-    expect(c3[0]!.label).toBe(transactionLabel(o.labelPrefix!, db, 'd', 2, 3));
+    expect(c3[0]!.label).toBe(transactionLabel(o.labelPrefix!, env.db, 'd', 2, 3));
     await sink.createCommitter().commit(c3);
     expect(await ids('d')).toEqual([0, 1, 2, 99]);
   });
@@ -189,8 +160,8 @@ describe('sink-v2', () => {
     const w = await sink.createWriter({ subtaskId: 0, numSubtasks: 1 });
     await w.write({ id: 1, v: 1 });
     const c = await w.prepareCommit(1);
-    const client = createStreamLoadClient({ feUrls: emu.feHttpUrl, user: 'root' });
-    await client.rollbackTransaction({ database: db, label: c[0]!.label });
+    const client = createStreamLoadClient({ feUrls: env.emu.feHttpUrl, user: 'root' });
+    await client.rollbackTransaction({ database: env.db, label: c[0]!.label });
     await client.close();
     const err = await sink
       .createCommitter()
@@ -202,9 +173,9 @@ describe('sink-v2', () => {
 
   it('at-least-once mode commits on flush and on the interval, without a label prefix', async () => {
     const sink = createSink({
-      connection: { feUrls: emu.feHttpUrl, user: 'root' },
+      connection: { feUrls: env.emu.feHttpUrl, user: 'root' },
       semantic: 'at-least-once',
-      database: db,
+      database: env.db,
       table: 'e',
       primaryKey: true,
       columns: ['id', 'v'],
@@ -221,7 +192,7 @@ describe('sink-v2', () => {
 
   it('validates options and warns when checkpoints could outlive the transaction timeouts', () => {
     expect(() =>
-      createSink({ connection: { feUrls: emu.feHttpUrl, user: 'root' }, database: db, table: 'a' }),
+      createSink({ connection: { feUrls: env.emu.feHttpUrl, user: 'root' }, database: env.db, table: 'a' }),
     ).toThrow(/labelPrefix: required for exactly-once/);
     const warnings: string[] = [];
     createSink(
